@@ -1,0 +1,160 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Mutex } from './mutex.ts';
+import { pgliteDialect } from './pglite-dialect.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: each package narrows this to its own tables
+export type Db = Kysely<any>;
+
+/** A bulk session: raw statements and COPY inside one transaction, for seeding and imports. */
+export interface BulkSession {
+  exec(sql: string): Promise<void>;
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** COPY rows (already CSV-encoded, newline-terminated) into a table. */
+  copy(
+    table: string,
+    columns: readonly string[],
+    csv: Iterable<string> | AsyncIterable<string>,
+  ): Promise<void>;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Db;
+  /** Runs a multi-statement SQL script (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` in one transaction with raw access for COPY. Rolls back if it throws. */
+  bulk<T>(fn: (session: BulkSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** PGlite only: a dump of the data directory, used as a template for test databases. */
+  dumpDataDir?(): Promise<Blob>;
+}
+
+// DATE stays a 'YYYY-MM-DD' string (a civil date has no time zone); BIGINT becomes a number
+// (sequence numbers stay far below 2^53).
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+pg.types.setTypeParser(DATE_OID, (value) => value);
+pg.types.setTypeParser(INT8_OID, (value) => Number(value));
+pg.types.setTypeParser(NUMERIC_OID, (value) => Number(value));
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string. When absent, PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data directory; omit for an in-memory database. */
+  dataDir?: string | undefined;
+  /** A PGlite data-directory dump to start from (test templates). */
+  loadDataDir?: Blob | undefined;
+  poolSize?: number | undefined;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    kind: 'postgres',
+    db,
+    exec: (sql) => withClient(async (client) => void (await client.query(sql))),
+    bulk: (fn) =>
+      withClient(async (client) => {
+        await client.query('BEGIN');
+        try {
+          const result = await fn({
+            exec: async (sql) => void (await client.query(sql)),
+            query: async (sql, params) => (await client.query(sql, params)).rows,
+            copy: async (table, columns, csv) => {
+              const stream = client.query(
+                copyFrom(`COPY ${table} (${columns.join(',')}) FROM STDIN WITH (FORMAT csv)`),
+              );
+              await pipeline(Readable.from(csv, { objectMode: false }), stream);
+            },
+          });
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }),
+    close: async () => {
+      // Kysely ends the pool only if it used it; raw exec/bulk use it directly.
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: {
+      [DATE_OID]: (value: string) => value,
+      [INT8_OID]: (value: string) => Number(value),
+      [NUMERIC_OID]: (value: string) => Number(value),
+    },
+  });
+  const mutex = new Mutex();
+  const db: Db = new Kysely({ dialect: pgliteDialect(pglite, mutex) });
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    exec: (sql) => mutex.run(async () => void (await pglite.exec(sql))),
+    bulk: (fn) =>
+      mutex.run(async () => {
+        await pglite.query('BEGIN');
+        try {
+          const result = await fn({
+            exec: async (sql) => void (await pglite.exec(sql)),
+            query: async <Row>(sql: string, params?: unknown[]) =>
+              (await pglite.query<Row>(sql, params ?? [])).rows,
+            copy: async (table, columns, csv) => {
+              // PGlite reads COPY input from a Blob; the caller's batches keep each blob small.
+              const parts: string[] = [];
+              for await (const chunk of csv as AsyncIterable<string>) parts.push(chunk);
+              await pglite.query(
+                `COPY ${table} (${columns.join(',')}) FROM '/dev/blob' WITH (FORMAT csv)`,
+                [],
+                {
+                  blob: new Blob(parts),
+                },
+              );
+            },
+          });
+          await pglite.query('COMMIT');
+          return result;
+        } catch (error) {
+          await pglite.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }),
+    dumpDataDir: () => mutex.run(() => pglite.dumpDataDir('none')),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const POSTGRES_MISSING_MESSAGE =
+  'PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. The test suite runs every database test ' +
+  'against a real PostgreSQL too. Install them with `apt-get install -y postgresql` (Debian/Ubuntu) or set ' +
+  'DINHDANH_PG_BINDIR to the directory that holds initdb and pg_ctl.';
+
+/** Finds the directory with initdb and pg_ctl: $DINHDANH_PG_BINDIR, Debian's layout, then PATH. */
+export function findPostgresBinDir(): string | undefined {
+  const candidates: string[] = [];
+  if (process.env.DINHDANH_PG_BINDIR) candidates.push(process.env.DINHDANH_PG_BINDIR);
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    const versions = readdirSync(debian)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
+    for (const version of versions) candidates.push(path.join(debian, version, 'bin'));
+  }
+  const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (pgConfig.status === 0) candidates.push(pgConfig.stdout.trim());
+  return candidates.find(
+    (dir) =>
+      existsSync(path.join(dir, 'initdb')) &&
+      existsSync(path.join(dir, 'pg_ctl')) &&
+      existsSync(path.join(dir, 'postgres')),
+  );
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface PostgresCluster {
+  url: string;
+  stop(): void;
+}
+
+/**
+ * Starts a throwaway PostgreSQL cluster on a temp dir and a free loopback port. PostgreSQL
+ * refuses to run as root, so as root it runs as the `postgres` user.
+ */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  const bindir = findPostgresBinDir();
+  if (!bindir) throw new Error(POSTGRES_MISSING_MESSAGE);
+  const asRoot = process.getuid?.() === 0;
+  const dir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-pg-'));
+  const dataDir = path.join(dir, 'data');
+  const run = (command: string, args: string[]) => {
+    const file = path.join(bindir, command);
+    if (asRoot) execFileSync('runuser', ['-u', 'postgres', '--', file, ...args], { stdio: 'pipe' });
+    else execFileSync(file, args, { stdio: 'pipe' });
+  };
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, gid);
+  }
+  run('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
+  const port = await freePort();
+  writeFileSync(
+    path.join(dir, 'postgresql.auto.conf.extra'),
+    '', // placeholder so the directory listing shows this cluster is ours
+  );
+  const options = [
+    `-p ${port}`,
+    "-c listen_addresses='127.0.0.1'",
+    `-c unix_socket_directories='${dir}'`,
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c max_connections=200',
+    '-c shared_buffers=256MB',
+  ].join(' ');
+  run('pg_ctl', [
+    '-D',
+    dataDir,
+    '-o',
+    options,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
+  let stopped = false;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

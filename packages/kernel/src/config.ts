@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const Roles = z.enum(['registry', 'web']);
+export type Role = z.infer<typeof Roles>;
+export const allRoles: readonly Role[] = Roles.options;
+
+export const Config = z
+  .object({
+    mode: z.enum(['development', 'production', 'test']),
+    /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+    databaseUrl: z.string().url().optional(),
+    /** PGlite data directory (embedded mode only). */
+    dataDir: z.string().min(1),
+    /** Directory of the file-based key store. */
+    keysDir: z.string().min(1),
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535),
+    roles: z.array(Roles).min(1),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** HMAC secret for officer bearer tokens (base64url, ≥ 32 bytes). Required in production. */
+    officerTokenSecret: z.string().min(43).optional(),
+    /** People seeded on first start of an empty embedded database (development only). */
+    demoPeople: z.coerce.number().int().min(0),
+    /** Maximum JSON body size in bytes. */
+    bodyLimit: z.coerce.number().int().min(1024),
+    /** PostgreSQL pool size per process. */
+    dbPoolSize: z.coerce.number().int().min(1).max(500),
+  })
+  .superRefine((config, ctx) => {
+    if (config.mode === 'production') {
+      if (!config.databaseUrl)
+        ctx.addIssue({ code: 'custom', path: ['databaseUrl'], message: 'production requires DATABASE_URL' });
+      if (!config.officerTokenSecret)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['officerTokenSecret'],
+          message: 'production requires DINHDANH_OFFICER_TOKEN_SECRET',
+        });
+    }
+  });
+export type Config = z.infer<typeof Config>;
+
+function parseRoles(value: string | undefined): Role[] | undefined {
+  if (!value) return undefined;
+  const names = value
+    .split(',')
+    .map((role) => role.trim())
+    .filter(Boolean);
+  return names.includes('all') ? [...allRoles] : (names as Role[]);
+}
+
+/**
+ * Reads the configuration once, from the environment plus explicit overrides (CLI flags).
+ * Throws ERR_CONFIG_INVALID listing every problem, so a misconfigured process never starts.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const mode = env.DINHDANH_MODE ?? (env.NODE_ENV === 'production' ? 'production' : 'development');
+  const raw = {
+    mode,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DINHDANH_DATA_DIR ?? 'data/pg'),
+    keysDir: path.resolve(env.DINHDANH_KEYS_DIR ?? 'data/keys'),
+    host: env.DINHDANH_HOST ?? '127.0.0.1',
+    port: env.PORT ?? env.DINHDANH_PORT ?? 3000,
+    roles: parseRoles(env.DINHDANH_ROLES) ?? [...allRoles],
+    logLevel: env.DINHDANH_LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
+    officerTokenSecret: env.DINHDANH_OFFICER_TOKEN_SECRET || undefined,
+    demoPeople: env.DINHDANH_DEMO_PEOPLE ?? 10_000,
+    bodyLimit: env.DINHDANH_BODY_LIMIT ?? 1_048_576,
+    dbPoolSize: env.DINHDANH_DB_POOL_SIZE ?? 10,
+    ...overrides,
+  };
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`,
+    );
+    throw new AppError('ERR_CONFIG_INVALID', problems.join('; '));
+  }
+  return parsed.data;
+}

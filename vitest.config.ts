@@ -1,0 +1,50 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests that touch SQL are named *.db.test.ts and run twice: on embedded PGlite and on a real
+// PostgreSQL that the run starts itself. Everything else runs once.
+const dbTests = [
+  'packages/*/src/**/*.db.test.ts',
+  'apps/*/src/**/*.db.test.ts',
+  'apps/*/test/**/*.db.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          exclude: [...dbTests, '**/node_modules/**', '**/*.e2e.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'db-pglite',
+          include: dbTests,
+          globalSetup: ['test/global-setup.pglite.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'db-postgres',
+          include: dbTests,
+          globalSetup: ['test/global-setup.postgres.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['apps/*/test/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
