@@ -12,3 +12,13 @@ export {
 export { idProvinceCodes, isCountryCode } from './id-number/id-province-codes.ts';
 export { registryMigrations } from './migrations.ts';
 export * from './person/person.schema.ts';
+export {
+  applyChanges,
+  emptyPersonState,
+  type PersonColumn,
+  type PersonState,
+  personColumns,
+  rowToState,
+  stateToRow,
+  textArrayLiteral,
+} from './person/person.state.ts';
