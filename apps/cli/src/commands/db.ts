@@ -1,0 +1,20 @@
+import { loadConfig } from '@dinhdanh/kernel';
+import { openConfiguredDatabase, prepareDatabase } from '@dinhdanh/server';
+import type { Command } from 'commander';
+
+export function registerDbCommands(program: Command): void {
+  program
+    .command('db')
+    .description('Database administration')
+    .command('migrate')
+    .description('Apply pending migrations and load reference data (administrative units)')
+    .action(async () => {
+      const database = await openConfiguredDatabase(loadConfig());
+      try {
+        const { applied } = await prepareDatabase(database);
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'up to date\n');
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,32 @@
+import { issueOfficerToken } from '@dinhdanh/registry';
+import type { Command } from 'commander';
+import { withPlatform } from '../context.ts';
+import { positiveInt, printJson } from '../output.ts';
+
+export function registerOfficerCommands(program: Command): void {
+  program
+    .command('officer')
+    .description('Officers (interim bearer tokens until officer accounts arrive)')
+    .command('token')
+    .description('Issue a bearer token for an officer scoped to an administrative unit')
+    .requiredOption('--unit <code>', '2025 province (2 digits), commune (5 digits) or VN')
+    .option('--officer-id <id>', 'officer identifier recorded on every event')
+    .option('--ttl <seconds>', 'lifetime in seconds', String(12 * 3600))
+    .option('--json', 'print JSON with the token, unit and expiry')
+    .action(async (options: { unit: string; officerId?: string; ttl?: string; json?: boolean }) => {
+      await withPlatform(async (platform) => {
+        const issued = await issueOfficerToken(platform.officerTokenKey, platform.units, {
+          unit: options.unit,
+          officerId: options.officerId,
+          ttlSeconds: positiveInt('ttl', options.ttl, 12 * 3600),
+        });
+        if (options.json)
+          printJson({
+            token: issued.token,
+            officer: issued.officer,
+            expiresAt: issued.expiresAt.toISOString(),
+          });
+        else process.stdout.write(`${issued.token}\n`);
+      });
+    });
+}

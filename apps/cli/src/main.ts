@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { registerDbCommands } from './commands/db.ts';
+import { registerIdCommands } from './commands/id.ts';
+import { registerOfficerCommands } from './commands/officer.ts';
+import { registerPersonCommands } from './commands/person.ts';
+import { registerSeedCommand } from './commands/seed.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { reportError } from './output.ts';
+
+const program = new Command()
+  .name('dinhdanh')
+  .description(
+    'dinhdanh — nền tảng dữ liệu dân cư và định danh điện tử / population data and digital identity platform',
+  )
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerDbCommands(program);
+registerSeedCommand(program);
+registerPersonCommands(program);
+registerIdCommands(program);
+registerOfficerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  reportError(error);
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Database, ping } from '@dinhdanh/db';
+import { AppError, type Clock, type Config, type Logger, systemClock } from '@dinhdanh/kernel';
+import { type AdminUnits, defaultRules, type RegistryContext, registryRoutes } from '@dinhdanh/registry';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { sendProblem, toAppError } from './errors.ts';
+import { registerMetrics } from './metrics.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  units: AdminUnits;
+  officerTokenKey: Uint8Array;
+  logger: Logger;
+  clock?: Clock;
+  /** Directory of the built web app; defaults to apps/web/dist. */
+  webDist?: string;
+}
+
+const defaultWebDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** The composition root: one Fastify app with each package's routes mounted by role. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Request logs carry the route pattern, never the URL: paths hold ID numbers.
+    disableRequestLogging: true,
+    bodyLimit: config.bodyLimit,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, toAppError(error), logger));
+  app.setNotFoundHandler((request, reply) => {
+    const webIndex = deps.webDist ?? defaultWebDist;
+    if (
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      config.roles.includes('web') &&
+      existsSync(`${webIndex}/index.html`)
+    )
+      return reply.type('text/html').sendFile('index.html', webIndex);
+    return sendProblem(request, reply, new AppError('ERR_NOT_FOUND'), logger);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: config.mode === 'production',
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: 10_000,
+    timeWindow: '1 minute',
+    allowList: (request) => request.ip === '127.0.0.1' && config.mode !== 'production',
+    errorResponseBuilder: () => new AppError('ERR_RATE_LIMITED'),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'dinhdanh API',
+        version: '0.1.0',
+        description: 'National population data and digital identity',
+      },
+      components: {
+        securitySchemes: { officerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerMetrics(app);
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+    const ok = await ping(database);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.kind });
+  });
+
+  if (config.roles.includes('registry')) {
+    const ctx: RegistryContext = {
+      db: database.db,
+      units: deps.units,
+      clock: deps.clock ?? systemClock,
+      rules: defaultRules,
+    };
+    await app.register(registryRoutes, {
+      prefix: '/api/registry/v1',
+      ctx,
+      officerTokenKey: deps.officerTokenKey,
+    });
+  }
+
+  const webDist = deps.webDist ?? defaultWebDist;
+  if (config.roles.includes('web') && existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+  }
+  return app;
+}

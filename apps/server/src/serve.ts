@@ -1,0 +1,50 @@
+import { type Config, createLogger, type Logger } from '@dinhdanh/kernel';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { openPlatform, type Platform } from './platform.ts';
+
+export interface Running {
+  app: FastifyInstance;
+  platform: Platform;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the platform: migrate, optionally seed a demo population, listen, and stop cleanly on
+ * SIGINT/SIGTERM (in-flight requests finish, then the database closes).
+ */
+export async function serve(
+  config: Config,
+  options: {
+    logger?: Logger;
+    beforeListen?: (platform: Platform) => Promise<void>;
+    handleSignals?: boolean;
+  } = {},
+): Promise<Running> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const platform = await openPlatform(config);
+  await options.beforeListen?.(platform);
+  const app = await buildApp({ ...platform, logger });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close();
+      await platform.database.close();
+    })();
+    return stopping;
+  };
+  if (options.handleSignals) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'shutting down');
+        void stop().then(() => process.exit(0));
+      });
+    }
+  }
+  return { app, platform, url, stop };
+}

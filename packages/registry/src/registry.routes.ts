@@ -1,0 +1,329 @@
+import { AppError } from '@dinhdanh/kernel';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RegistryContext } from './context.ts';
+import {
+  BirthRegistration,
+  Correction,
+  DeathRecord,
+  DivorceRecord,
+  MarriageRegistration,
+} from './events/civil-events.schema.ts';
+import * as civil from './events/civil-events.service.ts';
+import { getHousehold, getHouseholdHistory } from './household/household.service.ts';
+import { type Officer, verifyOfficerToken } from './officer/officer.ts';
+import {
+  Address,
+  IsoDate,
+  Person,
+  PersonSummary,
+  RelationToHead,
+  Relatives,
+} from './person/person.schema.ts';
+import * as people from './person/person.service.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    officer?: Officer;
+  }
+}
+
+export interface RegistryRoutesOptions {
+  ctx: RegistryContext;
+  /** The HMAC key officer tokens are signed with. */
+  officerTokenKey: Uint8Array;
+}
+
+const IdParam = z.object({ idNumber: z.string().describe('12-digit personal identification number') });
+const HouseholdParam = z.object({ householdId: z.string() });
+const Summaries = z.object({ items: z.array(PersonSummary) });
+const HistoryEvent = z.object({
+  version: z.number(),
+  type: z.string(),
+  effectiveDate: z.string().nullable(),
+  recordedAt: z.string(),
+  actor: z.string(),
+  actorUnit: z.string().nullable(),
+  reason: z.string().nullable(),
+  legalBasis: z.string().nullable(),
+  changes: z.record(z.string(), z.unknown()),
+  previous: z.record(z.string(), z.unknown()).nullable(),
+});
+const Household = z.object({
+  householdId: z.string(),
+  headIdNumber: z.string().nullable(),
+  address: Address,
+  residenceFileNumber: z.string().nullable(),
+  members: z.array(PersonSummary.extend({ relationToHead: RelationToHead.nullable() })),
+  version: z.number(),
+});
+const Relations = z.object({
+  father: PersonSummary.nullable(),
+  mother: PersonSummary.nullable(),
+  spouse: PersonSummary.nullable(),
+  guardian: PersonSummary.nullable(),
+  legalRepresentative: PersonSummary.nullable(),
+  children: z.array(PersonSummary),
+  external: Relatives,
+});
+const Unit = z.object({ code: z.string(), name: z.string(), fullName: z.string() });
+const security = [{ officerToken: [] }];
+
+/** The officer API of the National Population Database, under /api/registry/v1. */
+export async function registryRoutes(app: FastifyInstance, options: RegistryRoutesOptions): Promise<void> {
+  const { ctx, officerTokenKey } = options;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.addHook('onRequest', async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    const match = header?.match(/^Bearer ([A-Za-z0-9._~+/=-]+)$/);
+    if (!match?.[1]) throw new AppError('ERR_UNAUTHENTICATED', 'an officer bearer token is required');
+    request.officer = await verifyOfficerToken(officerTokenKey, ctx.units, match[1], ctx.clock.now());
+  });
+  const officer = (request: FastifyRequest) => request.officer!;
+
+  api.get(
+    '/me',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'The signed-in officer and their unit',
+        security,
+        response: {
+          200: z.object({
+            officerId: z.string(),
+            unit: z.object({
+              code: z.string(),
+              name: z.string(),
+              level: z.enum(['country', 'province', 'commune']),
+            }),
+          }),
+        },
+      },
+    },
+    async (request) => officer(request),
+  );
+
+  api.get(
+    '/admin-units/provinces',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: '2025 provinces',
+        security,
+        response: { 200: z.object({ items: z.array(Unit) }) },
+      },
+    },
+    async () => ({
+      items: ctx.units
+        .provinces('2025')
+        .map((unit) => ({ code: unit.code, name: unit.name, fullName: unit.fullName })),
+    }),
+  );
+
+  api.get(
+    '/admin-units/provinces/:provinceCode/communes',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Communes of a 2025 province',
+        security,
+        params: z.object({ provinceCode: z.string().regex(/^\d{2}$/) }),
+        response: { 200: z.object({ items: z.array(Unit) }) },
+      },
+    },
+    async (request) => {
+      const communes = ctx.units.communes(request.params.provinceCode);
+      if (communes.length === 0) throw new AppError('ERR_ADMIN_UNIT_UNKNOWN');
+      return {
+        items: communes.map((unit) => ({ code: unit.code, name: unit.name, fullName: unit.fullName })),
+      };
+    },
+  );
+
+  api.get(
+    '/people/:idNumber',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'A person by ID number, now or as of a past date',
+        security,
+        params: IdParam,
+        querystring: z.object({ asOf: IsoDate.optional() }),
+        response: { 200: Person },
+      },
+    },
+    async (request) =>
+      request.query.asOf
+        ? people.getPersonAsOf(ctx, request.params.idNumber, request.query.asOf)
+        : people.getPerson(ctx, request.params.idNumber),
+  );
+
+  api.get(
+    '/people/:idNumber/history',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: "A person's events, oldest first",
+        security,
+        params: IdParam,
+        response: { 200: z.object({ events: z.array(HistoryEvent) }) },
+      },
+    },
+    async (request) => ({ events: await people.getPersonHistory(ctx, request.params.idNumber) }),
+  );
+
+  api.get(
+    '/people/:idNumber/relations',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Parents, spouse, children, guardian',
+        security,
+        params: IdParam,
+        response: { 200: Relations },
+      },
+    },
+    async (request) => people.getRelations(ctx, request.params.idNumber),
+  );
+
+  api.post(
+    '/people/search',
+    {
+      schema: {
+        tags: ['registry'],
+        summary:
+          'Search by name (diacritics and case ignored, prefix) and date of birth, optionally in a province',
+        description: 'A POST so that names and dates of birth never appear in URLs or access logs.',
+        security,
+        body: z.object({
+          fullName: z.string().min(1).max(100),
+          dateOfBirth: IsoDate.optional(),
+          provinceCode: z
+            .string()
+            .regex(/^\d{2}$/)
+            .optional(),
+          limit: z.number().int().min(1).max(200).optional(),
+        }),
+        response: { 200: Summaries },
+      },
+    },
+    async (request) => ({ items: await people.searchPeople(ctx, request.body) }),
+  );
+
+  api.post(
+    '/people/:idNumber/corrections',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Correct one field of a person',
+        security,
+        params: IdParam,
+        body: Correction,
+        response: { 200: Person },
+      },
+    },
+    async (request) => civil.correctPerson(ctx, officer(request), request.params.idNumber, request.body),
+  );
+
+  api.get(
+    '/households/:householdId',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'A household and its members',
+        security,
+        params: HouseholdParam,
+        response: { 200: Household },
+      },
+    },
+    async (request) => getHousehold(ctx, request.params.householdId),
+  );
+
+  api.get(
+    '/households/:householdId/history',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: "A household's events",
+        security,
+        params: HouseholdParam,
+        response: {
+          200: z.object({
+            events: z.array(
+              z.object({
+                version: z.number(),
+                type: z.string(),
+                recordedAt: z.string(),
+                actor: z.string(),
+                reason: z.string().nullable(),
+                legalBasis: z.string().nullable(),
+                data: z.record(z.string(), z.unknown()),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ events: await getHouseholdHistory(ctx, request.params.householdId) }),
+  );
+
+  api.post(
+    '/births',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Register a birth (assigns the ID number)',
+        security,
+        body: BirthRegistration,
+        response: { 201: Person },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await civil.registerBirth(ctx, officer(request), request.body)),
+  );
+
+  api.post(
+    '/deaths',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Record a death',
+        security,
+        body: DeathRecord,
+        response: { 200: Person },
+      },
+    },
+    async (request) => civil.recordDeath(ctx, officer(request), request.body),
+  );
+
+  api.post(
+    '/marriages',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Register a marriage',
+        security,
+        body: MarriageRegistration,
+        response: { 201: z.object({ partyA: Person, partyB: Person }) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await civil.registerMarriage(ctx, officer(request), request.body)),
+  );
+
+  api.post(
+    '/divorces',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Record a divorce',
+        security,
+        body: DivorceRecord,
+        response: { 200: z.object({ partyA: Person, partyB: Person }) },
+      },
+    },
+    async (request) => civil.registerDivorce(ctx, officer(request), request.body),
+  );
+}
