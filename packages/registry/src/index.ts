@@ -1,4 +1,15 @@
 export { loadAdminUnits } from './admin-unit/admin-unit.loader.ts';
+export { type AdminUnit, AdminUnits } from './admin-unit/admin-units.ts';
+export { defaultRules, type RegistryContext, type RegistryRules } from './context.ts';
+export {
+  correctPerson,
+  idProvinceCodeFor,
+  recordDeath,
+  registerBirth,
+  registerDivorce,
+  registerMarriage,
+} from './events/civil-events.service.ts';
+export { getHousehold, getHouseholdHistory } from './household/household.service.ts';
 export {
   centurySexDigit,
   type DecodedIdNumber,
@@ -11,7 +22,18 @@ export {
 } from './id-number/id-number.ts';
 export { idProvinceCodes, isCountryCode } from './id-number/id-province-codes.ts';
 export { registryMigrations } from './migrations.ts';
+export { assertCanWrite, issueOfficerToken, type Officer, verifyOfficerToken } from './officer/officer.ts';
 export * from './person/person.schema.ts';
+export {
+  assertIdNumber,
+  findPerson,
+  getPerson,
+  getPersonAsOf,
+  getPersonHistory,
+  getRelations,
+  searchPeople,
+  streamPeople,
+} from './person/person.service.ts';
 export {
   applyChanges,
   emptyPersonState,
@@ -22,3 +44,4 @@ export {
   stateToRow,
   textArrayLiteral,
 } from './person/person.state.ts';
+export { type RegistryRoutesOptions, registryRoutes } from './registry.routes.ts';
