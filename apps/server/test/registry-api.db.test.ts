@@ -383,6 +383,48 @@ describe(`registry API (${testDatabaseKind()})`, () => {
     expect(current.json().version).toBe(writes + 1);
   });
 
+  it('never loses a household event when births join one household concurrently', async () => {
+    // Households are created by residence procedures (a later module); the fixture inserts one.
+    const { sql } = await import('kysely');
+    const { rows } = await sql<{ household_id: number }>`
+      INSERT INTO registry.household (commune_code, province_code, address, residence_file_number)
+      VALUES ('00004', '01', ${JSON.stringify({ scheme: '2025', communeCode: '00004', detail: 'Số 1 Hàng Than' })}::jsonb, 'HS-0001')
+      RETURNING household_id`.execute(t.database.db);
+    const householdId = String(rows[0]!.household_id);
+    await sql`INSERT INTO registry.household_event (household_id, version, type, actor, data)
+      VALUES (${householdId}, 1, 'household_created', 'test', '{}'::jsonb)`.execute(t.database.db);
+    const births = 8;
+    const responses = await Promise.all(
+      Array.from({ length: births }, (_, i) =>
+        registerBirth(baDinh, {
+          fullName: `Trịnh Văn Con ${'ABCDEFGH'[i]}`,
+          dateOfBirth: '2020-01-01',
+          householdId,
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(births).fill(201));
+    const household = await t.app.inject({
+      method: 'GET',
+      url: `/api/registry/v1/households/${householdId}`,
+      headers: auth(hanoi),
+    });
+    expect(household.json().members).toHaveLength(births);
+    expect(household.json().address.text).toBe('Số 1 Hàng Than, Phường Ba Đình, Thành phố Hà Nội');
+    const history = await t.app.inject({
+      method: 'GET',
+      url: `/api/registry/v1/households/${householdId}/history`,
+      headers: auth(hanoi),
+    });
+    expect(history.json().events.map((e: { version: number }) => e.version)).toEqual(
+      Array.from({ length: births + 1 }, (_, i) => i + 1),
+    );
+    const outsider = await registerBirth(hcmc, { registrationCommuneCode: '25747', householdId });
+    expect(outsider.json().code).toBe('ERR_FORBIDDEN_UNIT');
+    const unknown = await registerBirth(baDinh, { householdId: '999999999' });
+    expect(unknown.json().code).toBe('ERR_HOUSEHOLD_NOT_FOUND');
+  });
+
   it('serves health, metrics, OpenAPI, and problem+json for unknown API routes', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ status: 'ok' });
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../database.ts';
@@ -37,10 +40,34 @@ export async function testDatabase(): Promise<Database> {
     }
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    return openDatabase({ url: url.toString(), poolSize: 8 });
+    const database = await openDatabase({ url: url.toString(), poolSize: 8 });
+    return Object.assign(database, { url: url.toString() });
   }
   templateBlob ??= new Blob([await readFile(inject('pgliteTemplate'))]);
   return openDatabase({ loadDataDir: templateBlob });
+}
+
+/**
+ * Environment variables that point a separate process (the CLI, a server) at a fresh migrated
+ * database of the current project's engine: DATABASE_URL, or a PGlite data directory.
+ */
+export async function testDatabaseEnv(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
+  const kind = inject('dbKind');
+  if (kind === 'postgres') {
+    const database = await testDatabase();
+    const url = (database as Database & { url?: string }).url;
+    await database.close();
+    if (!url) throw new Error('no URL');
+    return { env: { DATABASE_URL: url }, cleanup: async () => {} };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-pgdata-'));
+  templateBlob ??= new Blob([await readFile(inject('pgliteTemplate'))]);
+  const database = await openDatabase({ dataDir: dir, loadDataDir: templateBlob });
+  await database.close();
+  return {
+    env: { DINHDANH_DATA_DIR: dir },
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** The engine of the current project, for test names. */

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { testDatabaseEnv, testDatabaseKind } from '@dinhdanh/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = path.resolve(import.meta.dirname, '../bin/dinhdanh.js');
+
+let env: Record<string, string>;
+let cleanup: () => Promise<void>;
+let keysDir: string;
+
+beforeAll(async () => {
+  ({ env, cleanup } = await testDatabaseEnv());
+  keysDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-keys-'));
+});
+afterAll(async () => {
+  await cleanup();
+  rmSync(keysDir, { recursive: true, force: true });
+});
+
+/** Runs the CLI as a user would; resolves with stdout, stderr and the exit status. */
+async function cli(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env, DINHDANH_KEYS_DIR: keysDir, DINHDANH_LOG_LEVEL: 'silent' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const failed = error as { stdout: string; stderr: string; code: number };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+  }
+}
+
+describe(`dinhdanh CLI (${testDatabaseKind()})`, () => {
+  it('decodes ID numbers, and exits 1 with the reason for an invalid one', async () => {
+    const ok = await cli('id', 'decode', '087084000999', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      provinceCode: '087',
+      provinceName: 'Đồng Tháp',
+      sex: 'male',
+      birthYear: 1984,
+    });
+    const bad = await cli('id', 'decode', '08708400099');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('wrong_length');
+  });
+
+  it('issues an officer token for a real unit and refuses an unknown one', async () => {
+    const ok = await cli('officer', 'token', '--unit', '00004', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).officer.unit).toEqual({
+      code: '00004',
+      level: 'commune',
+      name: 'Phường Ba Đình',
+    });
+    const bad = await cli('officer', 'token', '--unit', '99999');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('ERR_ADMIN_UNIT_UNKNOWN');
+  });
+
+  it('seeds a population, then shows, searches, lists and exports it', async () => {
+    const seeded = await cli('seed', '--people', '300', '--seed', '7');
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const list = await cli('person', 'list', '--limit', '5', '--json');
+    const items = JSON.parse(list.stdout).items;
+    expect(items).toHaveLength(5);
+    const first = items[0];
+    for (const key of [
+      'idNumber',
+      'fullName',
+      'dateOfBirth',
+      'sex',
+      'ethnicity',
+      'religion',
+      'placeOfOrigin',
+      'permanentAddress',
+      'householdId',
+      'relationToHead',
+      'fatherIdNumber',
+      'motherIdNumber',
+      'spouseIdNumber',
+      'dateOfDeath',
+    ])
+      expect(first).toHaveProperty(key);
+
+    const shown = JSON.parse((await cli('person', 'show', first.idNumber, '--json')).stdout);
+    expect(shown).toEqual(first);
+    const found = JSON.parse(
+      (await cli('person', 'search', '--name', first.fullName, '--dob', first.dateOfBirth, '--json')).stdout,
+    );
+    expect(found.items.map((p: { idNumber: string }) => p.idNumber)).toContain(first.idNumber);
+
+    const missing = await cli('person', 'show', '001090999999');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('ERR_PERSON_NOT_FOUND');
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-export-'));
+    try {
+      const out = path.join(dir, 'people.ndjson');
+      expect((await cli('person', 'export', '--out', out)).code).toBe(0);
+      const lines = readFileSync(out, 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(300);
+      expect(JSON.parse(lines[0]!).idNumber).toBe(first.idNumber);
+      const csv = path.join(dir, 'people.csv');
+      expect((await cli('person', 'export', '--format', 'csv', '--out', csv)).code).toBe(0);
+      const csvLines = readFileSync(csv, 'utf8').trim().split('\n');
+      expect(csvLines[0]).toMatch(/^idNumber,oldIdNumber,fullName,dateOfBirth,sex/);
+      expect(csvLines).toHaveLength(301);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects bad options with a clear message', async () => {
+    const result = await cli('person', 'export', '--format', 'xml');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--format must be ndjson or csv');
+  });
+});
