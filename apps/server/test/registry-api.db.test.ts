@@ -383,6 +383,49 @@ describe(`registry API (${testDatabaseKind()})`, () => {
     expect(current.json().version).toBe(writes + 1);
   });
 
+  it('registers a guardian, who must be a living adult other than the ward', async () => {
+    const ward = await born(baDinh, { fullName: 'Mạc Văn Nhỏ', dateOfBirth: '2015-01-01' });
+    const guardian = await born(baDinh, {
+      fullName: 'Mạc Thị Lớn',
+      dateOfBirth: '1970-01-01',
+      sex: 'female',
+    });
+    const child = await born(baDinh, { fullName: 'Mạc Văn Bé', dateOfBirth: '2012-01-01' });
+    const register = (payload: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url: '/api/registry/v1/guardianships', headers: auth(baDinh), payload });
+    expect(
+      (
+        await register({
+          wardIdNumber: ward.idNumber,
+          guardianIdNumber: child.idNumber,
+          startDate: '2025-01-01',
+        })
+      ).json().code,
+    ).toBe('ERR_VALIDATION');
+    expect(
+      (
+        await register({
+          wardIdNumber: ward.idNumber,
+          guardianIdNumber: ward.idNumber,
+          startDate: '2025-01-01',
+        })
+      ).json().code,
+    ).toBe('ERR_VALIDATION');
+    const ok = await register({
+      wardIdNumber: ward.idNumber,
+      guardianIdNumber: guardian.idNumber,
+      startDate: '2025-01-01',
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().guardianIdNumber).toBe(guardian.idNumber);
+    const relations = await t.app.inject({
+      method: 'GET',
+      url: `/api/registry/v1/people/${ward.idNumber}/relations`,
+      headers: auth(baDinh),
+    });
+    expect(relations.json().guardian.fullName).toBe('Mạc Thị Lớn');
+  });
+
   it('never loses a household event when births join one household concurrently', async () => {
     // Households are created by residence procedures (a later module); the fixture inserts one.
     const { sql } = await import('kysely');

@@ -7,6 +7,7 @@ export {
   recordDeath,
   registerBirth,
   registerDivorce,
+  registerGuardianship,
   registerMarriage,
 } from './events/civil-events.service.ts';
 export { getHousehold, getHouseholdHistory } from './household/household.service.ts';

@@ -8,6 +8,7 @@ import {
   Correction,
   DeathRecord,
   DivorceRecord,
+  GuardianshipRegistration,
   MarriageRegistration,
 } from './events/civil-events.schema.ts';
 import * as civil from './events/civil-events.service.ts';
@@ -325,5 +326,20 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
       },
     },
     async (request) => civil.registerDivorce(ctx, officer(request), request.body),
+  );
+
+  api.post(
+    '/guardianships',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Register a guardian or legal representative for a person',
+        security,
+        body: GuardianshipRegistration,
+        response: { 201: Person },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await civil.registerGuardianship(ctx, officer(request), request.body)),
   );
 }

@@ -98,3 +98,12 @@ export const Correction = Justification.extend({
   value: z.unknown(),
 });
 export type Correction = z.infer<typeof Correction>;
+
+/** Đăng ký giám hộ / legal representation: links a ward to a guardian or representative. */
+export const GuardianshipRegistration = Justification.extend({
+  wardIdNumber: IdNumberString,
+  guardianIdNumber: IdNumberString,
+  kind: z.enum(['guardian', 'legalRepresentative']).default('guardian'),
+  startDate: IsoDate,
+});
+export type GuardianshipRegistration = z.infer<typeof GuardianshipRegistration>;

@@ -17,6 +17,7 @@ import {
   correctableFields,
   DeathRecord,
   DivorceRecord,
+  GuardianshipRegistration,
   MarriageRegistration,
 } from './civil-events.schema.ts';
 
@@ -502,6 +503,51 @@ export async function correctPerson(
       { type: 'field_corrected', effectiveDate: null, reason, legalBasis, actor, actorUnit },
       { [field]: value } as Partial<PersonState>,
       found,
+    );
+    return presentPerson(result.state, result.version, ctx.units);
+  });
+}
+
+/** Đăng ký giám hộ: the guardian (or legal representative) must be a living adult other than the ward. */
+export async function registerGuardianship(
+  ctx: RegistryContext,
+  officer: Officer,
+  input: unknown,
+): Promise<Person> {
+  const guardianship = parse(GuardianshipRegistration, input);
+  const ward = assertIdNumber(guardianship.wardIdNumber, ctx.clock.now());
+  const guardian = assertIdNumber(guardianship.guardianIdNumber, ctx.clock.now());
+  if (ward === guardian) throw new AppError('ERR_VALIDATION', 'a person cannot be their own guardian');
+  if (guardianship.startDate > today(ctx))
+    throw new AppError('ERR_DATE_INVALID', 'the start date is in the future');
+  const { actor, actorUnit } = actorOf(officer);
+  const { reason, legalBasis } = justification(
+    guardianship,
+    'Bộ luật Dân sự 91/2015/QH13; Luật Hộ tịch 60/2014/QH13',
+  );
+  return inTransaction(ctx, async (trx) => {
+    const locked = await lockPeople(trx, [ward, guardian]);
+    const wardState = locked.get(ward)!;
+    const guardianState = locked.get(guardian)!.state;
+    assertCanWrite(officer, ctx.units, wardState.state.permanentAddress?.communeCode);
+    if (wardState.state.dateOfDeath || guardianState.dateOfDeath) throw new AppError('ERR_PERSON_DECEASED');
+    if (yearsBetween(guardianState.dateOfBirth, guardianship.startDate) < 18)
+      throw new AppError('ERR_VALIDATION', 'a guardian must be an adult (18 or older)');
+    const field = guardianship.kind === 'guardian' ? 'guardianIdNumber' : 'legalRepresentativeIdNumber';
+    const result = await changePerson(
+      trx,
+      ctx,
+      ward,
+      {
+        type: 'guardianship_registered',
+        effectiveDate: guardianship.startDate,
+        reason,
+        legalBasis,
+        actor,
+        actorUnit,
+      },
+      { [field]: guardian },
+      wardState,
     );
     return presentPerson(result.state, result.version, ctx.units);
   });
