@@ -1,0 +1,168 @@
+/**
+ * The registry API's shapes as the console reads them. They mirror
+ * `packages/registry/src/person/person.schema.ts`; the browser bundle does not import zod
+ * schemas from server packages, so the shapes are repeated here as plain types.
+ */
+
+export type Sex = 'male' | 'female';
+export type MaritalStatus = 'single' | 'married' | 'divorced' | 'widowed';
+
+export const relationsToHead = [
+  'head',
+  'spouse',
+  'child',
+  'parent',
+  'grandchild',
+  'grandparent',
+  'sibling',
+  'child_in_law',
+  'other_relative',
+  'other',
+] as const;
+export type RelationToHead = (typeof relationsToHead)[number];
+
+export interface Address {
+  scheme: '2025' | 'pre2025';
+  communeCode: string;
+  communeName: string | null;
+  provinceCode: string | null;
+  provinceName: string | null;
+  detail: string;
+  /** One line for display: "detail, commune, province". */
+  text: string;
+}
+
+export interface TemporaryResidence {
+  address: Address;
+  from: string;
+  to: string | null;
+}
+
+export interface TemporaryAbsence {
+  from: string;
+  to: string | null;
+  destination: string;
+  reason: string;
+}
+
+/** A relative who may not be in the registry (a foreign parent). */
+export interface Relative {
+  fullName: string;
+  idNumber: string | null;
+  nationality: string | null;
+}
+
+export type RelativeRole = 'father' | 'mother' | 'spouse' | 'guardian' | 'legalRepresentative';
+export const relativeRoles: readonly RelativeRole[] = [
+  'father',
+  'mother',
+  'spouse',
+  'guardian',
+  'legalRepresentative',
+];
+
+export interface Person {
+  idNumber: string;
+  oldIdNumber: string | null;
+  fullName: string;
+  otherNames: string[];
+  dateOfBirth: string;
+  sex: Sex;
+  placeOfBirth: string | null;
+  birthRegistrationPlace: Address | null;
+  placeOfOrigin: string | null;
+  ethnicity: string | null;
+  religion: string | null;
+  nationality: string;
+  bloodType: string | null;
+  permanentAddress: Address | null;
+  temporaryResidence: TemporaryResidence | null;
+  currentResidence: Address | null;
+  temporaryAbsence: TemporaryAbsence | null;
+  residenceFileNumber: string | null;
+  maritalStatus: MaritalStatus;
+  householdId: string | null;
+  relationToHead: RelationToHead | null;
+  fatherIdNumber: string | null;
+  motherIdNumber: string | null;
+  spouseIdNumber: string | null;
+  guardianIdNumber: string | null;
+  legalRepresentativeIdNumber: string | null;
+  relatives: Partial<Record<RelativeRole, Relative>>;
+  dateOfDeath: string | null;
+  missingSince: string | null;
+  phone: string | null;
+  email: string | null;
+  biometrics: Record<string, unknown>;
+  cards: Record<string, unknown>[];
+  version: number;
+}
+
+export type PersonSummary = Pick<
+  Person,
+  'idNumber' | 'fullName' | 'dateOfBirth' | 'sex' | 'permanentAddress' | 'householdId' | 'dateOfDeath'
+>;
+
+export interface Relations extends Record<RelativeRole, PersonSummary | null> {
+  children: PersonSummary[];
+  /** Relatives recorded by name only (not in the registry, e.g. a foreign parent). */
+  external?: Partial<Record<RelativeRole, Relative>>;
+}
+
+export interface HouseholdMember extends PersonSummary {
+  relationToHead: string | null;
+}
+
+export interface Household {
+  householdId: string;
+  headIdNumber: string | null;
+  address: Address;
+  residenceFileNumber: string | null;
+  members: HouseholdMember[];
+}
+
+export interface PersonEvent {
+  version: number;
+  type: string;
+  effectiveDate: string | null;
+  recordedAt: string;
+  actor: string;
+  actorUnit?: string | null;
+  reason: string | null;
+  legalBasis: string | null;
+  /** A partial person state: addresses here hold unit codes, not resolved names. */
+  changes: Record<string, unknown>;
+  previous?: Record<string, unknown> | null;
+}
+
+export interface PersonHistory {
+  events: PersonEvent[];
+}
+
+export interface Province {
+  code: string;
+  name: string;
+  fullName: string;
+}
+
+export interface Me {
+  officerId: string;
+  unit: { code: string; name: string; level: 'province' | 'commune' | 'country' };
+}
+
+export interface PeopleSearch {
+  fullName: string;
+  dateOfBirth?: string;
+  provinceCode?: string;
+  limit?: number;
+}
+
+/** RFC 9457 problem details as the platform renders them. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  code?: string;
+  detail?: string;
+  messages?: { vi: string; en: string };
+}

@@ -1,0 +1,72 @@
+import { useQuery } from '@tanstack/react-query';
+import type {
+  Household,
+  PeopleSearch,
+  Person,
+  PersonHistory,
+  PersonSummary,
+  Province,
+  Relations,
+} from '../api/api.types.ts';
+import { registryPath } from '../api/api-client.ts';
+import { useApi } from '../session/session.context.tsx';
+
+// Query keys hold ID numbers and names; the cache is memory only and cleared at sign-out.
+
+export function useProvinces() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['admin-units', 'provinces'],
+    queryFn: ({ signal }) => api.get<{ items: Province[] }>(registryPath('admin-units', 'provinces'), signal),
+    select: (data) => data.items,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function usePeopleSearch(criteria: PeopleSearch | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['people', 'search', criteria],
+    queryFn: ({ signal }) =>
+      api.post<{ items: PersonSummary[] }>(registryPath('people', 'search'), criteria, signal),
+    select: (data) => data.items,
+    enabled: criteria !== null,
+  });
+}
+
+export function usePerson(idNumber: string | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['people', idNumber],
+    queryFn: ({ signal }) => api.get<Person>(registryPath('people', idNumber!), signal),
+    enabled: idNumber !== undefined,
+  });
+}
+
+export function useRelations(idNumber: string | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['people', idNumber, 'relations'],
+    queryFn: ({ signal }) => api.get<Relations>(registryPath('people', idNumber!, 'relations'), signal),
+    enabled: idNumber !== undefined,
+  });
+}
+
+export function usePersonHistory(idNumber: string | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['people', idNumber, 'history'],
+    queryFn: ({ signal }) => api.get<PersonHistory>(registryPath('people', idNumber!, 'history'), signal),
+    select: (data) => data.events,
+    enabled: idNumber !== undefined,
+  });
+}
+
+export function useHousehold(householdId: string | null | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['households', householdId],
+    queryFn: ({ signal }) => api.get<Household>(registryPath('households', householdId!), signal),
+    enabled: typeof householdId === 'string',
+  });
+}
