@@ -1,4 +1,4 @@
-import { type Config, createLogger, type Logger } from '@dinhdanh/kernel';
+import { AppError, type Config, createLogger, type Logger } from '@dinhdanh/kernel';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { openPlatform, type Platform } from './platform.ts';
@@ -26,7 +26,15 @@ export async function serve(
   const platform = await openPlatform(config);
   await options.beforeListen?.(platform);
   const app = await buildApp({ ...platform, logger });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await platform.database.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new AppError('ERR_UNAVAILABLE', `port ${config.port} on ${config.host} is already in use`);
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

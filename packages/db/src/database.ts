@@ -1,9 +1,11 @@
+import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { lockDataDir } from './data-dir-lock.ts';
 import { Mutex } from './mutex.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 
@@ -105,15 +107,23 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
-  const pglite = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    parsers: {
-      [DATE_OID]: (value: string) => value,
-      [INT8_OID]: (value: string) => Number(value),
-      [NUMERIC_OID]: (value: string) => Number(value),
-    },
-  });
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      parsers: {
+        [DATE_OID]: (value: string) => value,
+        [INT8_OID]: (value: string) => Number(value),
+        [NUMERIC_OID]: (value: string) => Number(value),
+      },
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const mutex = new Mutex();
   const db: Db = new Kysely({ dialect: pgliteDialect(pglite, mutex) });
   let closed = false;
@@ -155,6 +165,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       closed = true;
       await db.destroy();
       await pglite.close();
+      unlock();
     },
   };
 }

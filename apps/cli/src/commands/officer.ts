@@ -1,6 +1,7 @@
-import { issueOfficerToken } from '@dinhdanh/registry';
+import { loadConfig } from '@dinhdanh/kernel';
+import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
+import { officerTokenKey } from '@dinhdanh/server';
 import type { Command } from 'commander';
-import { withPlatform } from '../context.ts';
 import { positiveInt, printJson } from '../output.ts';
 
 export function registerOfficerCommands(program: Command): void {
@@ -14,8 +15,11 @@ export function registerOfficerCommands(program: Command): void {
     .option('--ttl <seconds>', 'lifetime in seconds', String(12 * 3600))
     .option('--json', 'print JSON with the token, unit and expiry')
     .action(async (options: { unit: string; officerId?: string; ttl?: string; json?: boolean }) => {
-      await withPlatform(async (platform) => {
-        const issued = await issueOfficerToken(platform.officerTokenKey, platform.units, {
+      // No database needed: a running server may hold the embedded one.
+      const config = loadConfig();
+      const [key, units] = await Promise.all([officerTokenKey(config), AdminUnits.fromReferenceData()]);
+      {
+        const issued = await issueOfficerToken(key, units, {
           unit: options.unit,
           officerId: options.officerId,
           ttlSeconds: positiveInt('ttl', options.ttl, 12 * 3600),
@@ -27,6 +31,6 @@ export function registerOfficerCommands(program: Command): void {
             expiresAt: issued.expiresAt.toISOString(),
           });
         else process.stdout.write(`${issued.token}\n`);
-      });
+      }
     });
 }

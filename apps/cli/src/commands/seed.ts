@@ -1,5 +1,4 @@
 import type { Database } from '@dinhdanh/db';
-import { seedPopulation } from '@dinhdanh/registry';
 import type { Command } from 'commander';
 import { withPlatform } from '../context.ts';
 import { positiveInt, usageError } from '../output.ts';
@@ -15,6 +14,8 @@ export async function runSeed(
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   try {
+    // Loaded on demand: the seeder's tables of names and places are only needed here.
+    const { seedPopulation } = await import('@dinhdanh/registry');
     const result = await seedPopulation(database, {
       people: options.people,
       seed: options.seed,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { csvRow, type Database, parseCsv } from '@dinhdanh/db';
+import type { AdminUnit } from './admin-units.ts';
 
 const dataDir = new URL('../../data/', import.meta.url);
 const read = async (name: string) => parseCsv(await readFile(new URL(name, dataDir), 'utf8'));
@@ -8,27 +9,31 @@ const read = async (name: string) => parseCsv(await readFile(new URL(name, dataD
 export const PRE2025_VALID_FROM = '1900-01-01';
 export const REFORM_DATE = '2025-07-01';
 
-const unitColumns = [
-  'scheme',
-  'level',
-  'code',
-  'valid_from',
-  'valid_to',
-  'name',
-  'full_name',
-  'type_code',
-  'name_en',
-  'parent_code',
-  'province_code',
-  'legal_basis',
-] as const;
+export interface UnitVersion extends AdminUnit {
+  legalBasis: string | null;
+}
+
+export interface ReferenceData {
+  units: UnitVersion[];
+  mapping: {
+    oldLevel: string;
+    oldCode: string;
+    oldProvinceCode: string;
+    newCode: string;
+    newProvinceCode: string;
+    kind: string;
+    note: string | null;
+    source: string;
+  }[];
+  idCodes: { code: string; name: string; oldProvinceCode: string }[];
+}
 
 /**
- * Loads the administrative-unit reference data (2025 provinces and communes, pre-2025
- * provinces, districts and wards, the old→new mapping, later changes, the ID-number province
- * table) in one transaction. Does nothing when the data is already there.
+ * Reads the administrative-unit reference data shipped with the package: 2025 provinces and
+ * communes (with later changes as new versions), pre-2025 provinces, districts and wards, the
+ * old→new mapping and the ID-number province table.
  */
-export async function loadAdminUnits(database: Database): Promise<{ loaded: boolean; units: number }> {
+export async function readReferenceData(): Promise<ReferenceData> {
   const [provinces, communes, oldProvinces, districts, wards, mapping, changes, idCodes] = await Promise.all([
     read('admin-units/provinces-2025.csv'),
     read('admin-units/communes-2025.csv'),
@@ -39,83 +44,133 @@ export async function loadAdminUnits(database: Database): Promise<{ loaded: bool
     read('admin-units/changes-2026-04-30.csv'),
     read('id-province-codes.csv'),
   ]);
+  const units: UnitVersion[] = [];
+  const changed = new Map(changes.map((change) => [`${change.level}:${change.code}`, change]));
+
+  const add2025 = (level: 'province' | 'commune', row: Record<string, string>) => {
+    const change = changed.get(`${level}:${row.code}`);
+    const base = {
+      scheme: '2025' as const,
+      level,
+      code: row.code ?? '',
+      name: row.name ?? '',
+      nameEn: row.name_en || null,
+      parentCode: level === 'province' ? null : (row.province_code ?? null),
+      provinceCode: level === 'province' ? (row.code ?? '') : (row.province_code ?? ''),
+    };
+    const original = {
+      fullName: row.full_name ?? '',
+      typeCode: row.type_code ?? '',
+      legalBasis: '19/2025/QĐ-TTg',
+    };
+    if (!change) {
+      units.push({ ...base, ...original, validFrom: REFORM_DATE, validTo: null });
+      return;
+    }
+    units.push({
+      ...base,
+      ...original,
+      fullName: change.old_full_name ?? original.fullName,
+      typeCode: change.old_type_code ?? original.typeCode,
+      validFrom: REFORM_DATE,
+      validTo: change.effective_date ?? null,
+    });
+    units.push({
+      ...base,
+      fullName: change.new_full_name ?? '',
+      typeCode: change.new_type_code ?? '',
+      legalBasis: change.legal_basis ?? null,
+      validFrom: change.effective_date ?? '',
+      validTo: null,
+    });
+  };
+  for (const row of provinces) add2025('province', row);
+  for (const row of communes) add2025('commune', row);
+
+  const addOld = (
+    level: 'province' | 'district' | 'commune',
+    row: Record<string, string>,
+    parent: string | null,
+  ) =>
+    units.push({
+      scheme: 'pre2025',
+      level,
+      code: row.code ?? '',
+      validFrom: PRE2025_VALID_FROM,
+      validTo: REFORM_DATE,
+      name: row.name ?? '',
+      fullName: row.full_name ?? '',
+      typeCode: row.type_code ?? '',
+      nameEn: row.name_en || null,
+      parentCode: parent,
+      provinceCode: level === 'province' ? (row.code ?? '') : (row.province_code ?? ''),
+      legalBasis: null,
+    });
+  for (const row of oldProvinces) addOld('province', row, null);
+  for (const row of districts) addOld('district', row, row.province_code ?? null);
+  for (const row of wards) addOld('commune', row, row.district_code ?? null);
+
+  return {
+    units,
+    mapping: mapping.map((row) => ({
+      oldLevel: row.old_level ?? '',
+      oldCode: row.old_code ?? '',
+      oldProvinceCode: row.old_province_code ?? '',
+      newCode: row.new_code ?? '',
+      newProvinceCode: row.new_province_code ?? '',
+      kind: row.kind ?? '',
+      note: row.note_vi || null,
+      source: row.source ?? '',
+    })),
+    idCodes: idCodes.map((row) => ({
+      code: row.code ?? '',
+      name: row.name ?? '',
+      oldProvinceCode: (row.code ?? '').slice(1),
+    })),
+  };
+}
+
+/** Loads the reference data into the database in one transaction. Does nothing when it is already there. */
+export async function loadAdminUnits(database: Database): Promise<{ loaded: boolean; units: number }> {
+  const data = await readReferenceData();
   return database.bulk(async (session) => {
     const [existing] = await session.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM registry.admin_unit',
     );
     if ((existing?.n ?? 0) > 0) return { loaded: false, units: existing?.n ?? 0 };
-
-    const rows: string[] = [];
-    const unit = (values: Record<(typeof unitColumns)[number], string | null>) =>
-      rows.push(csvRow(unitColumns.map((column) => values[column])));
-    const changed = new Map(changes.map((change) => [`${change.level}:${change.code}`, change]));
-
-    const add2025 = (level: 'province' | 'commune', row: Record<string, string>, parent: string | null) => {
-      const change = changed.get(`${level}:${row.code}`);
-      const base = {
-        scheme: '2025',
-        level,
-        code: row.code ?? '',
-        name: row.name ?? '',
-        name_en: row.name_en || null,
-        parent_code: parent,
-        province_code: level === 'province' ? (row.code ?? '') : (row.province_code ?? ''),
-      };
-      if (!change) {
-        unit({
-          ...base,
-          valid_from: REFORM_DATE,
-          valid_to: null,
-          full_name: row.full_name ?? '',
-          type_code: row.type_code ?? '',
-          legal_basis: '19/2025/QĐ-TTg',
-        });
-        return;
-      }
-      unit({
-        ...base,
-        valid_from: REFORM_DATE,
-        valid_to: change.effective_date ?? null,
-        full_name: change.old_full_name ?? '',
-        type_code: change.old_type_code ?? '',
-        legal_basis: '19/2025/QĐ-TTg',
-      });
-      unit({
-        ...base,
-        valid_from: change.effective_date ?? '',
-        valid_to: null,
-        full_name: change.new_full_name ?? '',
-        type_code: change.new_type_code ?? '',
-        legal_basis: change.legal_basis ?? null,
-      });
-    };
-    for (const row of provinces) add2025('province', row, null);
-    for (const row of communes) add2025('commune', row, row.province_code ?? null);
-
-    const addOld = (
-      level: 'province' | 'district' | 'commune',
-      row: Record<string, string>,
-      parent: string | null,
-    ) =>
-      unit({
-        scheme: 'pre2025',
-        level,
-        code: row.code ?? '',
-        valid_from: PRE2025_VALID_FROM,
-        valid_to: REFORM_DATE,
-        name: row.name ?? '',
-        full_name: row.full_name ?? '',
-        type_code: row.type_code ?? '',
-        name_en: row.name_en || null,
-        parent_code: parent,
-        province_code: level === 'province' ? (row.code ?? '') : (row.province_code ?? ''),
-        legal_basis: null,
-      });
-    for (const row of oldProvinces) addOld('province', row, null);
-    for (const row of districts) addOld('district', row, row.province_code ?? null);
-    for (const row of wards) addOld('commune', row, row.district_code ?? null);
-    await session.copy('registry.admin_unit', unitColumns, rows);
-
+    await session.copy(
+      'registry.admin_unit',
+      [
+        'scheme',
+        'level',
+        'code',
+        'valid_from',
+        'valid_to',
+        'name',
+        'full_name',
+        'type_code',
+        'name_en',
+        'parent_code',
+        'province_code',
+        'legal_basis',
+      ],
+      data.units.map((u) =>
+        csvRow([
+          u.scheme,
+          u.level,
+          u.code,
+          u.validFrom,
+          u.validTo,
+          u.name,
+          u.fullName,
+          u.typeCode,
+          u.nameEn,
+          u.parentCode,
+          u.provinceCode,
+          u.legalBasis,
+        ]),
+      ),
+    );
     await session.copy(
       'registry.admin_unit_mapping',
       [
@@ -128,24 +183,24 @@ export async function loadAdminUnits(database: Database): Promise<{ loaded: bool
         'note',
         'source',
       ],
-      mapping.map((row) =>
+      data.mapping.map((m) =>
         csvRow([
-          row.old_level,
-          row.old_code,
-          row.old_province_code,
-          row.new_code,
-          row.new_province_code,
-          row.kind,
-          row.note_vi || null,
-          row.source,
+          m.oldLevel,
+          m.oldCode,
+          m.oldProvinceCode,
+          m.newCode,
+          m.newProvinceCode,
+          m.kind,
+          m.note,
+          m.source,
         ]),
       ),
     );
     await session.copy(
       'registry.id_province_code',
       ['code', 'name', 'old_province_code'],
-      idCodes.map((row) => csvRow([row.code, row.name, (row.code ?? '').slice(1)])),
+      data.idCodes.map((c) => csvRow([c.code, c.name, c.oldProvinceCode])),
     );
-    return { loaded: true, units: rows.length };
+    return { loaded: true, units: data.units.length };
   });
 }

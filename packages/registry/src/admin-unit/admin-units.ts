@@ -39,6 +39,7 @@ export class AdminUnits {
       if (!list.includes(row.oldProvinceCode)) list.push(row.oldProvinceCode);
       this.#predecessorProvinces.set(row.newCode, list);
     }
+    for (const list of this.#predecessorProvinces.values()) list.sort();
   }
 
   static async load(db: Db): Promise<AdminUnits> {
@@ -65,6 +66,13 @@ export class AdminUnits {
       })),
       mapping.rows.map((row) => ({ newCode: row.new_code, oldProvinceCode: row.old_province_code })),
     );
+  }
+
+  /** Builds the table from the reference data shipped with the package, without a database. */
+  static async fromReferenceData(): Promise<AdminUnits> {
+    const { readReferenceData } = await import('./admin-unit.loader.ts');
+    const data = await readReferenceData();
+    return new AdminUnits(data.units, data.mapping);
   }
 
   /** The version of a unit in force on `date` (default: the newest version). */
