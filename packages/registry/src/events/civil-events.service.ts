@@ -385,27 +385,28 @@ export async function registerMarriage(ctx: RegistryContext, officer: Officer, i
       actor,
       actorUnit,
     };
-    const ra = await changePerson(
-      trx,
-      ctx,
-      a,
-      meta,
-      { maritalStatus: 'married', spouseIdNumber: b },
-      locked.get(a),
-    );
-    const rb = await changePerson(
-      trx,
-      ctx,
-      b,
-      meta,
-      { maritalStatus: 'married', spouseIdNumber: a },
-      locked.get(b),
-    );
-    return {
-      partyA: presentPerson(ra.state, ra.version, ctx.units),
-      partyB: presentPerson(rb.state, rb.version, ctx.units),
-    };
+    return changeCouple(trx, ctx, meta, locked, [a, b], (spouse) => ({
+      maritalStatus: 'married',
+      spouseIdNumber: spouse,
+    }));
   });
+}
+
+/** Appends one event to each of two locked spouses; `changes` gets the other party's ID number. */
+async function changeCouple(
+  trx: Db,
+  ctx: RegistryContext,
+  meta: EventMeta,
+  locked: Map<string, { state: PersonState; version: number }>,
+  [a, b]: [string, string],
+  changes: (other: string) => Partial<PersonState>,
+) {
+  const ra = await changePerson(trx, ctx, a, meta, changes(b), locked.get(a));
+  const rb = await changePerson(trx, ctx, b, meta, changes(a), locked.get(b));
+  return {
+    partyA: presentPerson(ra.state, ra.version, ctx.units),
+    partyB: presentPerson(rb.state, rb.version, ctx.units),
+  };
 }
 
 /** Ly hôn, on a court decision in force. */
@@ -432,26 +433,10 @@ export async function registerDivorce(ctx: RegistryContext, officer: Officer, in
       actor,
       actorUnit,
     };
-    const ra = await changePerson(
-      trx,
-      ctx,
-      a,
-      meta,
-      { maritalStatus: 'divorced', spouseIdNumber: null },
-      locked.get(a),
-    );
-    const rb = await changePerson(
-      trx,
-      ctx,
-      b,
-      meta,
-      { maritalStatus: 'divorced', spouseIdNumber: null },
-      locked.get(b),
-    );
-    return {
-      partyA: presentPerson(ra.state, ra.version, ctx.units),
-      partyB: presentPerson(rb.state, rb.version, ctx.units),
-    };
+    return changeCouple(trx, ctx, meta, locked, [a, b], () => ({
+      maritalStatus: 'divorced',
+      spouseIdNumber: null,
+    }));
   });
 }
 
