@@ -46,3 +46,4 @@ export {
   textArrayLiteral,
 } from './person/person.state.ts';
 export { type RegistryRoutesOptions, registryRoutes } from './registry.routes.ts';
+export { type SeedOptions, type SeedProgress, seedPopulation } from './seed/seed.service.ts';
