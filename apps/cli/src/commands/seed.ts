@@ -1,4 +1,6 @@
 import type { Database } from '@dinhdanh/db';
+import { AppError } from '@dinhdanh/kernel';
+import { seedPopulation } from '@dinhdanh/registry';
 import type { Command } from 'commander';
 import { withPlatform } from '../context.ts';
 import { positiveInt, usageError } from '../output.ts';
@@ -14,8 +16,6 @@ export async function runSeed(
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   try {
-    // Loaded on demand: the seeder's tables of names and places are only needed here.
-    const { seedPopulation } = await import('@dinhdanh/registry');
     const result = await seedPopulation(database, {
       people: options.people,
       seed: options.seed,
@@ -44,6 +44,8 @@ export function registerSeedCommand(program: Command): void {
       if (options.province && !/^\d{2}$/.test(options.province))
         usageError('--province must be a 2-digit 2025 province code');
       await withPlatform(async (platform) => {
+        if (options.province && !platform.units.find('2025', 'province', options.province))
+          throw new AppError('ERR_ADMIN_UNIT_UNKNOWN', `no 2025 province with code ${options.province}`);
         const started = Date.now();
         const result = await runSeed(platform.database, {
           people,
