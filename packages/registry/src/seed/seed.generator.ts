@@ -68,6 +68,9 @@ export interface SeedPerson {
   idNumber: string;
   oldIdNumber: string | null;
   fullName: string;
+  /** The full name's UTF-8 bytes as a one-byte string (see encoding). */
+  fullName8: string;
+  /** foldVietnamese(fullName), as UTF-8 bytes. */
   nameKey: string;
   /** The family (or clan) name children of this lineage carry. */
   familyName: string;
@@ -95,16 +98,19 @@ export interface SeedPerson {
   version: number;
 }
 
-/** One batch of CSV text for COPY, table by table, in chunks of about 1 MB. */
+/**
+ * One batch of COPY input (CSV, UTF-8), table by table, in chunks of about 1 MB. Each chunk
+ * has an ArrayBuffer of its own, so a worker can transfer it without copying.
+ */
 export interface SeedBatch {
   people: number;
   households: number;
   personEvents: number;
   householdEvents: number;
-  household: string[];
-  householdEvent: string[];
-  person: string[];
-  personEvent: string[];
+  household: Uint8Array[];
+  householdEvent: Uint8Array[];
+  person: Uint8Array[];
+  personEvent: Uint8Array[];
   objects?: { people: SeedPerson[]; households: SeedHousehold[] };
 }
 
@@ -189,8 +195,9 @@ export class PopulationGenerator {
   private readonly phoneCounters = new Map<string, number>();
   private readonly cmndCounters = new Map<string, number>();
   private readonly foldCache = new Map<string, string>();
+  private readonly utf8Cache = new Map<string, string>();
+  private readonly fieldCache = new Map<string, { csv: string; json: string }>();
   private readonly wardText = new Map<OldWard, WardText>();
-  private readonly placeOfBirthCsv = new Map<string, string>();
   private readonly salt: number;
   private nextHouseholdId: number;
   private generated = 0;
@@ -817,6 +824,7 @@ export class PopulationGenerator {
           ? this.cmnd(registration.idProvince.slice(1))
           : null,
       fullName: name.fullName,
+      fullName8: name.fullName8,
       nameKey: name.nameKey,
       familyName: name.familyName,
       group: group.group,
@@ -892,7 +900,7 @@ export class PopulationGenerator {
     birthYear: number,
     provinceCode: string,
     familyName?: string,
-  ): { fullName: string; nameKey: string; familyName: string } {
+  ): { fullName: string; fullName8: string; nameKey: string; familyName: string } {
     const random = this.random;
     const generation = birthYear < 1985 ? 'older' : 'younger';
     const family = familyName ?? this.familyName(g, provinceCode);
@@ -926,10 +934,15 @@ export class PopulationGenerator {
     } else {
       parts = [sex === 'male' ? `K'${ownGiven()}` : `Ka ${ownGiven()}`];
     }
-    const fullName = parts.join(' ');
+    // UTF-8 and folding both work part by part, so both are cached per part.
+    let fullName8 = '';
     let nameKey = '';
-    for (let i = 0; i < parts.length; i++) nameKey += (i > 0 ? ' ' : '') + this.fold(parts[i] as string);
-    return { fullName, nameKey, familyName: family };
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string;
+      fullName8 += (i > 0 ? ' ' : '') + this.utf8(part);
+      nameKey += (i > 0 ? ' ' : '') + this.fold(part);
+    }
+    return { fullName: parts.join(' '), fullName8, nameKey, familyName: family };
   }
 
   /** Hoàng/Huỳnh and Vũ/Võ: the southern forms prevail from the centre (province codes ≥ 48) southwards. */
@@ -945,7 +958,7 @@ export class PopulationGenerator {
   private fold(part: string): string {
     let folded = this.foldCache.get(part);
     if (folded === undefined) {
-      folded = foldVietnamese(part);
+      folded = this.utf8(foldVietnamese(part));
       this.foldCache.set(part, folded);
     }
     return folded;
@@ -978,6 +991,20 @@ export class PopulationGenerator {
   }
 
   // ——— encoding ———
+  //
+  // Lines are built as "byte strings": every non-ASCII text goes in as its UTF-8 bytes, one per
+  // character (latin1), so lines stay one-byte strings and a chunk becomes the UTF-8 bytes COPY
+  // reads with a plain memory copy. JSON sits inside quoted CSV fields, its quotes doubled.
+
+  /** A text's UTF-8 bytes as a one-byte string, cached (for texts from bounded sets). */
+  private utf8(text: string): string {
+    let bytes = this.utf8Cache.get(text);
+    if (bytes === undefined) {
+      bytes = Buffer.from(text, 'utf8').toString('latin1');
+      this.utf8Cache.set(text, bytes);
+    }
+    return bytes;
+  }
 
   private text(ward: OldWard): WardText {
     let text = this.wardText.get(ward);
@@ -985,42 +1012,45 @@ export class PopulationGenerator {
       assertPlain(ward.origin, 'place of origin');
       text = {
         regJson: `{""scheme"":""pre2025"",""communeCode"":""${ward.code}"",""detail"":""""}`,
-        originCsv: csvField(ward.origin),
-        originJson: j(ward.origin),
+        originCsv: this.utf8(csvField(ward.origin)),
+        originJson: this.utf8(j(ward.origin)),
       };
       this.wardText.set(ward, text);
     }
     return text;
   }
 
-  private placeOfBirth(name: string): string {
-    let csv = this.placeOfBirthCsv.get(name);
-    if (csv === undefined) {
-      csv = csvField(assertPlain(name, 'place of birth'));
-      this.placeOfBirthCsv.set(name, csv);
+  /** A plain text (place of birth, ethnicity, religion) as a CSV field and as a JSON string. */
+  private field(value: string): { csv: string; json: string } {
+    let field = this.fieldCache.get(value);
+    if (!field) {
+      assertPlain(value, 'text');
+      field = { csv: this.utf8(csvField(value)), json: this.utf8(j(value)) };
+      this.fieldCache.set(value, field);
     }
-    return csv;
+    return field;
   }
 
   private encodeHousehold(household: SeedHousehold, out: BatchWriter): void {
     const { id, commune, residenceFileNumber } = household;
-    const detail = assertPlain(household.detail, 'address');
+    const detail = Buffer.from(assertPlain(household.detail, 'address'), 'utf8').toString('latin1');
     const address = `{""scheme"":""2025"",""communeCode"":""${commune.code}"",""detail"":""${detail}""}`;
     const members = household.members;
     const version = members.length + 1;
-    out.household(
-      `${id},${household.head.idNumber},${commune.code},${commune.provinceCode},"${address}",${residenceFileNumber},${version}\n`,
+    const head = household.head.idNumber;
+    out.addHousehold(
+      `${id},${head},${commune.code},${commune.provinceCode},"${address}",${residenceFileNumber},${version}\n`,
     );
     const prefix = `${id},`;
     const suffix = `,${this.recordedAt},${SEED_ACTOR},${SEED_REASON},${SEED_LEGAL_BASIS},"`;
-    let events = `${prefix}1,household_created${suffix}{""address"":${address},""headIdNumber"":""${household.head.idNumber}"",""residenceFileNumber"":""${residenceFileNumber}""}"\n`;
+    let events = `${prefix}1,household_created${suffix}{""address"":${address},""headIdNumber"":""${head}"",""residenceFileNumber"":""${residenceFileNumber}""}"\n`;
     for (let i = 0; i < members.length; i++) {
       const member = members[i] as SeedPerson;
       events += `${prefix}${i + 2},member_added${suffix}{""idNumber"":""${member.idNumber}"",""relationToHead"":""${member.relation}""}"\n`;
     }
-    out.householdEvent(events, version);
+    out.addHouseholdEvents(events, version);
     for (const member of members) this.encodePerson(member, address, out);
-    out.addHousehold(household);
+    out.keep(household);
   }
 
   private encodePerson(p: SeedPerson, address: string, out: BatchWriter): void {
@@ -1030,23 +1060,25 @@ export class PopulationGenerator {
       ? this.text(reg.ward).regJson
       : `{""scheme"":""2025"",""communeCode"":""${reg.code}"",""detail"":""""}`;
     const origin = this.text(p.origin);
+    const placeOfBirth = this.field(reg.placeOfBirth);
+    const ethnicity = this.field(p.group.name);
+    const religion = this.field(p.religion);
     const dob = isoOf(p.dob);
-    const ethnicity = p.group.name;
+    const id = p.idNumber;
     const biometrics = p.hasFace
-      ? `{""face"":{""templateHash"":""${faceHash(p.idNumber)}"",""imageKey"":""portraits/${p.idNumber}.jpg""}}`
+      ? `{""face"":{""templateHash"":""${faceHash(id)}"",""imageKey"":""portraits/${id}.jpg""}}`
       : '';
     const father = p.father ? p.father.idNumber : null;
     const mother = p.mother ? p.mother.idNumber : null;
-    const householdId = String(household.id);
+    const householdId = household.id;
 
     // Events: the initial load, then marriage, its end, and death.
-    const id = p.idNumber;
     const suffix = `,${this.recordedAt},${SEED_ACTOR},,${SEED_REASON},${SEED_LEGAL_BASIS},"`;
     let events =
       `${id},1,initial_load,${dob}${suffix}{""changes"":{""idNumber"":""${id}"",""oldIdNumber"":${jOrNull(p.oldIdNumber)},` +
-      `""fullName"":""${p.fullName}"",""otherNames"":[],""dateOfBirth"":""${dob}"",""sex"":""${p.sex}"",` +
-      `""placeOfBirth"":${j(reg.placeOfBirth)},""birthRegistrationPlace"":${regJson},""placeOfOrigin"":${origin.originJson},` +
-      `""ethnicity"":""${ethnicity}"",""religion"":""${p.religion}"",""nationality"":""Việt Nam"",""bloodType"":${jOrNull(p.bloodType)},` +
+      `""fullName"":""${p.fullName8}"",""otherNames"":[],""dateOfBirth"":""${dob}"",""sex"":""${p.sex}"",` +
+      `""placeOfBirth"":${placeOfBirth.json},""birthRegistrationPlace"":${regJson},""placeOfOrigin"":${origin.originJson},` +
+      `""ethnicity"":${ethnicity.json},""religion"":${religion.json},""nationality"":${VIET_NAM_JSON},""bloodType"":${jOrNull(p.bloodType)},` +
       `""permanentAddress"":${address},""temporaryResidence"":null,""currentResidence"":null,""temporaryAbsence"":null,` +
       `""residenceFileNumber"":""${household.residenceFileNumber}"",""householdId"":""${householdId}"",""relationToHead"":""${p.relation}"",` +
       `""fatherIdNumber"":${jOrNull(father)},""motherIdNumber"":${jOrNull(mother)},""guardianIdNumber"":null,` +
@@ -1054,7 +1086,7 @@ export class PopulationGenerator {
       `""biometrics"":${biometrics || '{}'},""cards"":[]}}"\n`;
     let version = 1;
     let marital: MaritalStatus = 'single';
-    let spouse: string | null = null;
+    let spouse = '';
     if (p.spouse) {
       const spouseId = p.spouse.idNumber;
       version++;
@@ -1066,7 +1098,7 @@ export class PopulationGenerator {
         const type = p.ended === 'divorced' ? 'divorce_registered' : 'widowed';
         events += `${id},${version},${type},${isoOf(p.endedOn)}${suffix}{""changes"":{""maritalStatus"":""${p.ended}"",""spouseIdNumber"":null},""previous"":{""maritalStatus"":""married"",""spouseIdNumber"":""${spouseId}""}}"\n`;
         marital = p.ended;
-        spouse = null;
+        spouse = '';
       }
     }
     let death = '';
@@ -1076,16 +1108,18 @@ export class PopulationGenerator {
       events += `${id},${version},death_recorded,${death}${suffix}{""changes"":{""dateOfDeath"":""${death}""},""previous"":{""dateOfDeath"":null}}"\n`;
     }
     p.version = version;
-    out.personEvent(events, version);
-
-    out.person(
-      `${id},${p.oldIdNumber ?? ''},${p.fullName},${p.nameKey},{},${dob},${p.sex},${this.placeOfBirth(reg.placeOfBirth)},"${regJson}",${origin.originCsv},${csvField(ethnicity)},${csvField(p.religion)},Việt Nam,${p.bloodType ?? ''},"${address}",${household.commune.code},${household.commune.provinceCode},,,,${household.residenceFileNumber},${marital},${householdId},${p.relation},${father ?? ''},${mother ?? ''},${spouse ?? ''},,,{},${death},,${p.phone ?? ''},,${biometrics ? `"${biometrics}"` : '{}'},[],${version}\n`,
+    out.addPerson(
       p,
+      `${id},${p.oldIdNumber ?? ''},${p.fullName8},${p.nameKey},{},${dob},${p.sex},${placeOfBirth.csv},"${regJson}",${origin.originCsv},${ethnicity.csv},${religion.csv},${VIET_NAM},${p.bloodType ?? ''},"${address}",${household.commune.code},${household.commune.provinceCode},,,,${household.residenceFileNumber},${marital},${householdId},${p.relation},${father ?? ''},${mother ?? ''},${spouse},,,{},${death},,${p.phone ?? ''},,${biometrics ? `"${biometrics}"` : '{}'},[],${version}\n`,
+      events,
+      version,
     );
   }
 }
 
 const REFORM_DAY = dayOf('2025-07-01');
+const VIET_NAM = Buffer.from('Việt Nam', 'utf8').toString('latin1');
+const VIET_NAM_JSON = `""${VIET_NAM}""`;
 
 function clampDob(day: number, latest = Number.POSITIVE_INFINITY): number {
   return Math.max(dayOf('1900-01-01'), Math.min(day, latest));
@@ -1196,25 +1230,71 @@ function childrenWeights(birthYear: number): Weighted<number> {
 }
 
 /**
- * One table's COPY text. Lines are joined into flat ~1 MB chunks as they come, so the many small
- * strings die young (cheap for the garbage collector) instead of living as a rope for the batch.
+ * One table's COPY text as UTF-8 bytes, in chunks of about 1 MB. Lines are one-byte strings
+ * (see encoding), so each is copied in as it comes and dies young.
  */
 class TableText {
-  readonly chunks: string[] = [];
-  private parts: string[] = [];
-  private size = 0;
+  readonly chunks: Uint8Array[] = [];
+  private buffer: Buffer | undefined;
+  private offset = 0;
 
   add(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= CHUNK) this.flush();
+    let buffer = this.buffer;
+    if (!buffer || this.offset + text.length > buffer.length) {
+      this.flush();
+      buffer = this.buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK, text.length));
+    }
+    this.offset += buffer.write(text, this.offset, 'latin1');
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    this.chunks.push(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
+    if (this.buffer && this.offset > 0) this.chunks.push(this.buffer.subarray(0, this.offset));
+    this.buffer = undefined;
+    this.offset = 0;
+  }
+}
+
+/**
+ * A person-keyed table's COPY text, written in ID-number order within the batch: index inserts
+ * then walk the primary key (and the other ID-led indexes) in order, which PostgreSQL does
+ * measurably faster than random order. Lines are kept in one growing buffer with their keys,
+ * and copied out in order at the end of the batch.
+ */
+class SortedTableText {
+  private buffer = Buffer.allocUnsafeSlow(CHUNK * 4);
+  private offset = 0;
+  private readonly keys: string[] = [];
+  private readonly starts: number[] = [];
+
+  add(key: string, text: string): void {
+    if (this.offset + text.length > this.buffer.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.offset + text.length));
+      this.buffer.copy(bigger, 0, 0, this.offset);
+      this.buffer = bigger;
+    }
+    this.keys.push(key);
+    this.starts.push(this.offset);
+    this.offset += this.buffer.write(text, this.offset, 'latin1');
+  }
+
+  chunks(): Uint8Array[] {
+    const { keys, starts, buffer } = this;
+    const order = keys.map((_, i) => i).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
+    const chunks: Uint8Array[] = [];
+    let out = Buffer.allocUnsafeSlow(Math.min(CHUNK, this.offset));
+    let at = 0;
+    for (const i of order) {
+      const start = starts[i] as number;
+      const end = i + 1 < starts.length ? (starts[i + 1] as number) : this.offset;
+      if (at + end - start > out.length) {
+        chunks.push(out.subarray(0, at));
+        out = Buffer.allocUnsafeSlow(Math.max(CHUNK, end - start));
+        at = 0;
+      }
+      at += buffer.copy(out, at, start, end);
+    }
+    if (at > 0) chunks.push(out.subarray(0, at));
+    return chunks;
   }
 }
 
@@ -1224,59 +1304,50 @@ class BatchWriter {
   households = 0;
   personEvents = 0;
   householdEvents = 0;
-  private readonly tables = {
-    household: new TableText(),
-    householdEvent: new TableText(),
-    person: new TableText(),
-    personEvent: new TableText(),
-  };
+  private readonly household = new TableText();
+  private readonly householdEvent = new TableText();
+  private readonly person = new SortedTableText();
+  private readonly personEvent = new SortedTableText();
   private readonly objects: { people: SeedPerson[]; households: SeedHousehold[] } | undefined;
 
   constructor(keepObjects: boolean) {
     this.objects = keepObjects ? { people: [], households: [] } : undefined;
   }
 
-  private add(table: keyof BatchWriter['tables'], text: string): void {
-    this.tables[table].add(text);
-  }
-
-  household(text: string): void {
+  addHousehold(text: string): void {
     this.households++;
-    this.add('household', text);
+    this.household.add(text);
   }
 
-  householdEvent(text: string, count: number): void {
+  addHouseholdEvents(text: string, count: number): void {
     this.householdEvents += count;
-    this.add('householdEvent', text);
+    this.householdEvent.add(text);
   }
 
-  person(text: string, person: SeedPerson): void {
+  addPerson(person: SeedPerson, row: string, events: string, count: number): void {
     this.people++;
-    this.add('person', text);
+    this.personEvents += count;
+    this.person.add(person.idNumber, row);
+    this.personEvent.add(person.idNumber, events);
     this.objects?.people.push(person);
   }
 
-  personEvent(text: string, count: number): void {
-    this.personEvents += count;
-    this.add('personEvent', text);
-  }
-
-  addHousehold(household: SeedHousehold): void {
+  keep(household: SeedHousehold): void {
     this.objects?.households.push(household);
   }
 
   finish(): SeedBatch {
-    const { household, householdEvent, person, personEvent } = this.tables;
-    for (const table of [household, householdEvent, person, personEvent]) table.flush();
+    this.household.flush();
+    this.householdEvent.flush();
     return {
       people: this.people,
       households: this.households,
       personEvents: this.personEvents,
       householdEvents: this.householdEvents,
-      household: household.chunks,
-      householdEvent: householdEvent.chunks,
-      person: person.chunks,
-      personEvent: personEvent.chunks,
+      household: this.household.chunks,
+      householdEvent: this.householdEvent.chunks,
+      person: this.person.chunks(),
+      personEvent: this.personEvent.chunks(),
       ...(this.objects ? { objects: this.objects } : {}),
     };
   }

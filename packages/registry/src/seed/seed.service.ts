@@ -26,7 +26,10 @@ export interface SeedOptions {
   signal?: AbortSignal;
   /** Generate in a worker thread while the database loads the previous batch; default when > 1 batch. */
   worker?: boolean;
-  /** PostgreSQL only: batches loaded at the same time over separate connections; default 1. */
+  /**
+   * PostgreSQL only: batches loaded at the same time, each in its own transaction on its own
+   * connection; default 2 (the server parses and indexes on two cores while a worker generates).
+   */
   concurrency?: number;
 }
 
@@ -114,7 +117,7 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
     idCounters: existing.idCounters,
     takenIdNumbers: existing.taken,
   };
-  const concurrency = database.kind === 'postgres' ? Math.max(1, Math.floor(options.concurrency ?? 1)) : 1;
+  const concurrency = database.kind === 'postgres' ? Math.max(1, Math.floor(options.concurrency ?? 2)) : 1;
   const useWorker = options.worker ?? people > batchSize;
   const source = useWorker
     ? workerSource(generatorOptions, concurrency + 1)
@@ -159,6 +162,13 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
   return result;
 }
 
+/**
+ * The chunks as `BulkSession.copy` takes them. It streams what it is given (pg-copy-streams on
+ * PostgreSQL, a Blob on PGlite), so UTF-8 bytes pass through unchanged and are not decoded and
+ * re-encoded on the main thread; its signature only names strings.
+ */
+const copyInput = (chunks: Uint8Array[]) => chunks as unknown as string[];
+
 async function loadBatch(
   database: Database,
   batch: SeedBatch,
@@ -167,13 +177,13 @@ async function loadBatch(
   await database.bulk(async (session: BulkSession) => {
     // An abort between two tables rolls the whole batch back.
     signal?.throwIfAborted();
-    await session.copy('registry.household', householdColumns, batch.household);
+    await session.copy('registry.household', householdColumns, copyInput(batch.household));
     signal?.throwIfAborted();
-    await session.copy('registry.household_event', householdEventColumns, batch.householdEvent);
+    await session.copy('registry.household_event', householdEventColumns, copyInput(batch.householdEvent));
     signal?.throwIfAborted();
-    await session.copy('registry.person', personColumns, batch.person);
+    await session.copy('registry.person', personColumns, copyInput(batch.person));
     signal?.throwIfAborted();
-    await session.copy('registry.person_event', personEventColumns, batch.personEvent);
+    await session.copy('registry.person_event', personEventColumns, copyInput(batch.personEvent));
     signal?.throwIfAborted();
   });
 }
