@@ -34,7 +34,10 @@ export interface SeedBenchOptions {
   concurrency?: number;
   /** Maintenance URL of a running local cluster; when absent a throwaway cluster is started. */
   serverUrl?: string;
-  /** Keep the seeded database and return its URL (for benchmarks that need a population). */
+  /**
+   * Keep the seeded database and return its URL, for benchmarks that need a population; needs
+   * `serverUrl`. The anchor reads its files on the server side, so the cluster must be local.
+   */
   keepSeededDatabase?: boolean;
   log?: (line: string) => void;
 }
@@ -136,6 +139,8 @@ export async function runSeedBench(options: SeedBenchOptions = {}): Promise<Seed
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const concurrency = options.concurrency ?? 2;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (options.keepSeededDatabase && !options.serverUrl)
+    throw new Error('keepSeededDatabase needs serverUrl: a cluster the caller owns and stops');
   const cluster = options.serverUrl ? undefined : await startPostgresCluster();
   const serverUrl = options.serverUrl ?? cluster!.url;
   const dir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-seed-bench-'));
@@ -213,7 +218,7 @@ export async function runSeedBench(options: SeedBenchOptions = {}): Promise<Seed
   } finally {
     process.off('SIGINT', stopOnSignal);
     rmSync(dir, { recursive: true, force: true });
-    if (!options.keepSeededDatabase) cluster?.stop();
+    cluster?.stop();
   }
 }
 

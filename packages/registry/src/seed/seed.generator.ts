@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { csvField } from '@dinhdanh/db';
 import { foldVietnamese } from '@dinhdanh/kernel';
 import { idNumberPrefix, permutedSerial } from '../id-number/id-number.ts';
@@ -1121,8 +1121,10 @@ const REFORM_DAY = dayOf('2025-07-01');
 const VIET_NAM = Buffer.from('Việt Nam', 'utf8').toString('latin1');
 const VIET_NAM_JSON = `""${VIET_NAM}""`;
 
+const FIRST_DAY = dayOf('1900-01-01');
+
 function clampDob(day: number, latest = Number.POSITIVE_INFINITY): number {
-  return Math.max(dayOf('1900-01-01'), Math.min(day, latest));
+  return Math.max(FIRST_DAY, Math.min(day, latest));
 }
 
 /** n ↦ (a·n + b) mod 10^7, a bijection when a is coprime to 10 — distinct 7-digit numbers. */
@@ -1133,7 +1135,7 @@ function permute7(n: number, a: number, salt: number): string {
 
 /** A stand-in face template hash: SHA-256 of a string derived from the ID number (never biometrics). */
 export function faceHash(idNumber: string): string {
-  return createHash('sha256').update(`dinhdanh-seed-face:${idNumber}`).digest('hex');
+  return hash('sha256', `dinhdanh-seed-face:${idNumber}`, 'hex');
 }
 
 // ——— calibrated age tables ———

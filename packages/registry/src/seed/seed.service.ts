@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BulkSession, Database } from '@dinhdanh/db';
 import { personColumns } from '../person/person.state.ts';
+import { dayOf, isoOf } from './seed.dates.ts';
 import { type GeneratorOptions, PopulationGenerator, type SeedBatch } from './seed.generator.ts';
 import { loadReference } from './seed.reference.ts';
 
@@ -101,6 +102,9 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
   if (!Number.isInteger(seed)) throw new RangeError('seed must be a whole number');
   if (options.province !== undefined && !loadReference().provinces.has(options.province))
     throw new RangeError(`${options.province} is not a 2025 province code`);
+  const asOf = options.asOf ?? DEFAULT_AS_OF;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || isoOf(dayOf(asOf)) !== asOf || asOf < '1990-01-01')
+    throw new RangeError(`asOf ${asOf} must be a date (YYYY-MM-DD) from 1990 on`);
   const signal = options.signal;
   signal?.throwIfAborted();
   const result: SeedResult = { people: 0, households: 0, events: 0 };
@@ -112,7 +116,7 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
     seed: existing.people > 0 ? mixSeed(seed, existing.people) : seed,
     province: options.province,
     batchSize,
-    asOf: options.asOf ?? DEFAULT_AS_OF,
+    asOf,
     firstHouseholdId: existing.maxHouseholdId + 1,
     idCounters: existing.idCounters,
     takenIdNumbers: existing.taken,
@@ -175,6 +179,9 @@ async function loadBatch(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   await database.bulk(async (session: BulkSession) => {
+    // A crash may lose the last batches committed, never part of one; a seed does not need to
+    // wait for each commit to reach the disk.
+    if (database.kind === 'postgres') await session.exec('SET LOCAL synchronous_commit = off');
     // An abort between two tables rolls the whole batch back.
     signal?.throwIfAborted();
     await session.copy('registry.household', householdColumns, copyInput(batch.household));
