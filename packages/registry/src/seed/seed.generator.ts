@@ -191,6 +191,7 @@ export class PopulationGenerator {
   private readonly blood = new Weighted(bloodTypes);
   private readonly phonePrefixes = new Weighted(mobilePrefixes);
   private readonly idCounters: Map<string, number>;
+  private readonly idSlots = new Map<number, { prefix: string; salt: number; next: number }>();
   private readonly taken: Set<string>;
   private readonly phoneCounters = new Map<string, number>();
   private readonly cmndCounters = new Map<string, number>();
@@ -860,21 +861,22 @@ export class PopulationGenerator {
     }
   }
 
+  /** The next ID number of a prefix: permutedSerial of the prefix's counter, salted with the prefix. */
   private idNumber(provinceCode: string, birthYear: number, sex: Sex): string {
-    const prefix = idNumberPrefix(provinceCode, birthYear, sex);
-    let n = this.idCounters.get(prefix) ?? 0;
-    const salt = Number(prefix);
+    const key = Number(provinceCode) * 1000 + (birthYear - 1900) * 2 + (sex === 'female' ? 1 : 0);
+    let slot = this.idSlots.get(key);
+    if (!slot) {
+      const prefix = idNumberPrefix(provinceCode, birthYear, sex);
+      slot = { prefix, salt: Number(prefix), next: this.idCounters.get(prefix) ?? 0 };
+      this.idSlots.set(key, slot);
+    }
     for (;;) {
-      if (n >= 1_000_000)
+      if (slot.next >= 1_000_000)
         throw new Error(
-          `ID prefix ${prefix} has no serials left (a million people of one province, year and sex)`,
+          `ID prefix ${slot.prefix} has no serials left (a million people of one province, year and sex)`,
         );
-      const idNumber = prefix + permutedSerial(n, salt);
-      n++;
-      if (this.taken.size === 0 || !this.taken.has(idNumber)) {
-        this.idCounters.set(prefix, n);
-        return idNumber;
-      }
+      const idNumber = slot.prefix + permutedSerial(slot.next++, slot.salt);
+      if (this.taken.size === 0 || !this.taken.has(idNumber)) return idNumber;
     }
   }
 
