@@ -150,7 +150,13 @@ export async function runLookupBench(options: {
     );
 
     // Name + date-of-birth search through the service function, and the bare SQL as its anchor.
-    const ctx = { db: database.db, units, clock: fixedClock(new Date()), rules: defaultRules };
+    const ctx = {
+      db: database.db,
+      units,
+      clock: fixedClock(new Date()),
+      rules: defaultRules,
+      audit: { subjectSecret: randomBytes(32), auditReads: false },
+    };
     const searchTimes: number[] = [];
     const rawTimes: number[] = [];
     const queries = sample.slice(0, 2000);

@@ -3,7 +3,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Database, ping } from '@dinhdanh/db';
 import { AppError, type Clock, type Config, type Logger, systemClock } from '@dinhdanh/kernel';
-import { type AdminUnits, defaultRules, type RegistryContext, registryRoutes } from '@dinhdanh/registry';
+import {
+  type AdminUnits,
+  citizenAccessLogRoutes,
+  defaultRules,
+  type RegistryContext,
+  registryRoutes,
+} from '@dinhdanh/registry';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -19,6 +25,8 @@ export interface AppDeps {
   database: Database;
   units: AdminUnits;
   officerTokenKey: Uint8Array;
+  subjectSecret: Uint8Array;
+  citizenTokenKey: Uint8Array;
   logger: Logger;
   clock?: Clock;
   /** Directory of the built web app; defaults to apps/web/dist. */
@@ -102,7 +110,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         description: 'National population data and digital identity',
       },
       components: {
-        securitySchemes: { officerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          officerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          citizenToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -121,11 +132,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       units: deps.units,
       clock: deps.clock ?? systemClock,
       rules: defaultRules,
+      audit: { subjectSecret: deps.subjectSecret, auditReads: config.auditReads },
     };
     await app.register(registryRoutes, {
       prefix: '/api/registry/v1',
       ctx,
       officerTokenKey: deps.officerTokenKey,
+    });
+  }
+
+  if (config.roles.includes('audit')) {
+    await app.register(citizenAccessLogRoutes, {
+      prefix: '/api/audit/v1',
+      db: database.db,
+      clock: deps.clock ?? systemClock,
+      citizenTokenKey: deps.citizenTokenKey,
     });
   }
 

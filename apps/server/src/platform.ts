@@ -1,10 +1,11 @@
+import { auditMigrations, SUBJECT_KEY_NAME } from '@dinhdanh/audit';
 import { type Database, type Migration, migrate, openDatabase } from '@dinhdanh/db';
-import { type Config, FileKeyStore } from '@dinhdanh/kernel';
+import { type Config, FileKeyStore, type KeyStore } from '@dinhdanh/kernel';
 import { AdminUnits, loadAdminUnits, registryMigrations } from '@dinhdanh/registry';
 
 /** Every package's migrations, in dependency order. A new package adds its list here. */
 export async function platformMigrations(): Promise<Migration[]> {
-  return [...(await registryMigrations())];
+  return [...(await auditMigrations()), ...(await registryMigrations())];
 }
 
 /** Brings a database to the current schema and loads reference data. Safe to run on every start. */
@@ -20,20 +21,32 @@ export function openConfiguredDatabase(config: Config): Promise<Database> {
 }
 
 /**
- * The officer-token HMAC key: from configuration, or (outside production) a key created on
- * first use in the file key store, so the CLI and the server agree without setup.
+ * The key store: files under DINHDANH_KEYS_DIR. Outside production a missing key is created on
+ * first use; production refuses, so keys are provisioned deliberately (`dinhdanh keys init`).
+ */
+export function keyStore(config: Config): KeyStore {
+  return new FileKeyStore(config.keysDir, { allowCreate: config.mode !== 'production' });
+}
+
+/**
+ * The officer-token HMAC key: from configuration, or from the key store, so the CLI and the
+ * server agree without setup.
  */
 export async function officerTokenKey(config: Config): Promise<Uint8Array> {
   if (config.officerTokenSecret) return Buffer.from(config.officerTokenSecret, 'base64url');
-  const store = new FileKeyStore(config.keysDir, { allowCreate: config.mode !== 'production' });
-  return store.secret('officer-token');
+  return keyStore(config).secret('officer-token');
 }
 
 export interface Platform {
   config: Config;
   database: Database;
   units: AdminUnits;
+  keys: KeyStore;
   officerTokenKey: Uint8Array;
+  /** HMAC secret for audit subject keys (pseudonymous references to people). */
+  subjectSecret: Uint8Array;
+  /** HMAC key of interim citizen tokens (access-log API until eID accounts exist). */
+  citizenTokenKey: Uint8Array;
 }
 
 /** Opens, migrates and loads what every command and the server need. */
@@ -42,7 +55,16 @@ export async function openPlatform(config: Config, options: { migrate?: boolean 
   try {
     if (options.migrate ?? true) await prepareDatabase(database);
     const units = await AdminUnits.load(database.db);
-    return { config, database, units, officerTokenKey: await officerTokenKey(config) };
+    const keys = keyStore(config);
+    return {
+      config,
+      database,
+      units,
+      keys,
+      officerTokenKey: await officerTokenKey(config),
+      subjectSecret: await keys.secret(SUBJECT_KEY_NAME),
+      citizenTokenKey: await keys.secret('citizen-token'),
+    };
   } catch (error) {
     await database.close();
     throw error;

@@ -1,3 +1,4 @@
+import { checkpointSigner, startCheckpointer } from '@dinhdanh/audit';
 import { AppError, type Config, createLogger, type Logger } from '@dinhdanh/kernel';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
@@ -37,11 +38,19 @@ export async function serve(
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // Signed checkpoints every minute; several processes may run this, the sequencer lock keeps one at a time.
+  const checkpointer = config.roles.includes('audit')
+    ? startCheckpointer(platform.database, await checkpointSigner(platform.keys), {
+        every: config.checkpointEveryMs,
+        onError: (error) => logger.error({ err: error }, 'audit checkpoint failed'),
+      })
+    : undefined;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
+      await checkpointer?.stop();
       await platform.database.close();
     })();
     return stopping;

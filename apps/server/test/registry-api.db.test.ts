@@ -57,6 +57,7 @@ describe(`registry API (${testDatabaseKind()})`, () => {
     expect(me.json()).toEqual({
       officerId: 'bd-1',
       unit: { code: '00004', level: 'commune', name: 'Phường Ba Đình' },
+      role: 'officer',
     });
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '@dinhdanh/db';
 import { testDatabase } from '@dinhdanh/db/testing';
 import { createLogger, fixedClock, loadConfig } from '@dinhdanh/kernel';
-import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
+import { AdminUnits, issueCitizenToken, issueOfficerToken } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 
@@ -12,7 +12,10 @@ export interface TestApp {
   units: AdminUnits;
   clock: ReturnType<typeof fixedClock>;
   /** A bearer token for an officer of the unit (2025 province, commune or VN). */
-  token(unit: string, officerId?: string): Promise<string>;
+  token(unit: string, officerId?: string, role?: 'officer' | 'supervisor'): Promise<string>;
+  /** An interim citizen token for the person with this ID number. */
+  citizenToken(idNumber: string): Promise<string>;
+  subjectSecret: Uint8Array;
   close(): Promise<void>;
 }
 
@@ -21,6 +24,8 @@ export async function createTestApp(options: { now?: string } = {}): Promise<Tes
   const database = await testDatabase();
   const units = await AdminUnits.load(database.db);
   const key = randomBytes(32);
+  const subjectSecret = randomBytes(32);
+  const citizenTokenKey = randomBytes(32);
   const clock = fixedClock(options.now ?? '2026-11-23T03:00:00Z');
   const config = loadConfig({ DINHDANH_MODE: 'test', DINHDANH_LOG_LEVEL: 'silent' });
   const app = await buildApp({
@@ -28,6 +33,8 @@ export async function createTestApp(options: { now?: string } = {}): Promise<Tes
     database,
     units,
     officerTokenKey: key,
+    subjectSecret,
+    citizenTokenKey,
     logger: createLogger('silent'),
     clock,
   });
@@ -37,9 +44,18 @@ export async function createTestApp(options: { now?: string } = {}): Promise<Tes
     database,
     units,
     clock,
-    token: async (unit, officerId) =>
-      (await issueOfficerToken(key, units, { unit, now: clock.now(), ...(officerId ? { officerId } : {}) }))
-        .token,
+    token: async (unit, officerId, role) =>
+      (
+        await issueOfficerToken(key, units, {
+          unit,
+          now: clock.now(),
+          ...(officerId ? { officerId } : {}),
+          ...(role ? { role } : {}),
+        })
+      ).token,
+    citizenToken: async (idNumber) =>
+      (await issueCitizenToken(citizenTokenKey, subjectSecret, idNumber, { now: clock.now() })).token,
+    subjectSecret,
     close: async () => {
       await app.close();
       await database.close();

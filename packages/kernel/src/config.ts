@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
-const Roles = z.enum(['registry', 'web']);
+const Roles = z.enum(['registry', 'audit', 'web']);
 export type Role = z.infer<typeof Roles>;
 export const allRoles: readonly Role[] = Roles.options;
 
@@ -25,6 +25,10 @@ export const Config = z
     demoPeople: z.coerce.number().int().min(0),
     /** Maximum JSON body size in bytes. */
     bodyLimit: z.coerce.number().int().min(1024),
+    /** Record officers' reads in the audit log. Off only for a benchmark's baseline; production refuses it off. */
+    auditReads: z.boolean(),
+    /** Milliseconds between signed audit checkpoints (role `audit`). */
+    checkpointEveryMs: z.coerce.number().int().min(1000),
     /** PostgreSQL pool size per process. */
     dbPoolSize: z.coerce.number().int().min(1).max(500),
   })
@@ -32,6 +36,8 @@ export const Config = z
     if (config.mode === 'production') {
       if (!config.databaseUrl)
         ctx.addIssue({ code: 'custom', path: ['databaseUrl'], message: 'production requires DATABASE_URL' });
+      if (!config.auditReads)
+        ctx.addIssue({ code: 'custom', path: ['auditReads'], message: 'production always audits reads' });
       if (!config.officerTokenSecret)
         ctx.addIssue({
           code: 'custom',
@@ -70,6 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoPeople: env.DINHDANH_DEMO_PEOPLE ?? 10_000,
     bodyLimit: env.DINHDANH_BODY_LIMIT ?? 1_048_576,
     dbPoolSize: env.DINHDANH_DB_POOL_SIZE ?? 10,
+    auditReads: env.DINHDANH_AUDIT_READS !== 'false',
+    checkpointEveryMs: env.DINHDANH_CHECKPOINT_EVERY_MS ?? 60_000,
     ...overrides,
   };
   const parsed = Config.safeParse(raw);

@@ -1,6 +1,7 @@
 import type { Db } from '@dinhdanh/db';
 import type { Clock } from '@dinhdanh/kernel';
 import type { AdminUnits } from './admin-unit/admin-units.ts';
+import type { RegistryAudit } from './audit/registry-audit.ts';
 
 /**
  * Rules that law or policy may change. Marriage ages follow the Law on Marriage and Family
@@ -25,4 +26,5 @@ export interface RegistryContext {
   units: AdminUnits;
   clock: Clock;
   rules: RegistryRules;
+  audit: RegistryAudit;
 }

@@ -1,5 +1,14 @@
 export { loadAdminUnits } from './admin-unit/admin-unit.loader.ts';
 export { type AdminUnit, AdminUnits } from './admin-unit/admin-units.ts';
+export {
+  type Accessor,
+  auditedRead,
+  officerAccessor,
+  type RegistryAudit,
+  recordAccess,
+} from './audit/registry-audit.ts';
+export { citizenAccessLogRoutes } from './citizen/access-log.routes.ts';
+export { issueCitizenToken, verifyCitizenToken } from './citizen/citizen-token.ts';
 export { defaultRules, type RegistryContext, type RegistryRules } from './context.ts';
 export {
   correctPerson,

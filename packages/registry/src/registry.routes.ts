@@ -1,7 +1,10 @@
+import { accessLog, subjectKey } from '@dinhdanh/audit';
 import { AppError } from '@dinhdanh/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AccessLogItem, presentAccessLogEntry } from './audit/access-log.presenter.ts';
+import { auditedRead, officerAccessor, recordAccess } from './audit/registry-audit.ts';
 import type { RegistryContext } from './context.ts';
 import {
   BirthRegistration,
@@ -83,6 +86,18 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
     request.officer = await verifyOfficerToken(officerTokenKey, ctx.units, match[1], ctx.clock.now());
   });
   const officer = (request: FastifyRequest) => request.officer!;
+  // Officers may state why they look someone up; it is recorded on the person's access log.
+  const header = (request: FastifyRequest, name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string'
+      ? value
+          .replace(/[\u0000-\u001f]/g, ' ')
+          .trim()
+          .slice(0, 200)
+      : undefined;
+  };
+  const accessor = (request: FastifyRequest) =>
+    officerAccessor(officer(request), header(request, 'x-purpose'), header(request, 'x-legal-basis'));
 
   api.get(
     '/me',
@@ -99,6 +114,7 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
               name: z.string(),
               level: z.enum(['country', 'province', 'commune']),
             }),
+            role: z.enum(['officer', 'supervisor']),
           }),
         },
       },
@@ -156,9 +172,16 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
       },
     },
     async (request) =>
-      request.query.asOf
-        ? people.getPersonAsOf(ctx, request.params.idNumber, request.query.asOf)
-        : people.getPerson(ctx, request.params.idNumber),
+      auditedRead(
+        ctx,
+        accessor(request),
+        'registry.person.read',
+        (scoped) =>
+          request.query.asOf
+            ? people.getPersonAsOf(scoped, request.params.idNumber, request.query.asOf)
+            : people.getPerson(scoped, request.params.idNumber),
+        (person) => [person.idNumber],
+      ),
   );
 
   api.get(
@@ -172,7 +195,15 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
         response: { 200: z.object({ events: z.array(HistoryEvent) }) },
       },
     },
-    async (request) => ({ events: await people.getPersonHistory(ctx, request.params.idNumber) }),
+    async (request) => ({
+      events: await auditedRead(
+        ctx,
+        accessor(request),
+        'registry.person.history_read',
+        (scoped) => people.getPersonHistory(scoped, request.params.idNumber),
+        () => [request.params.idNumber],
+      ),
+    }),
   );
 
   api.get(
@@ -186,7 +217,26 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
         response: { 200: Relations },
       },
     },
-    async (request) => people.getRelations(ctx, request.params.idNumber),
+    async (request) =>
+      auditedRead(
+        ctx,
+        accessor(request),
+        'registry.person.relations_read',
+        (scoped) => people.getRelations(scoped, request.params.idNumber),
+        (relations) => [
+          request.params.idNumber,
+          ...[
+            relations.father,
+            relations.mother,
+            relations.spouse,
+            relations.guardian,
+            relations.legalRepresentative,
+          ]
+            .filter((relative) => relative !== null)
+            .map((relative) => relative.idNumber),
+          ...relations.children.map((child) => child.idNumber),
+        ],
+      ),
   );
 
   api.post(
@@ -210,7 +260,15 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
         response: { 200: Summaries },
       },
     },
-    async (request) => ({ items: await people.searchPeople(ctx, request.body) }),
+    async (request) => ({
+      items: await auditedRead(
+        ctx,
+        accessor(request),
+        'registry.person.search_result',
+        (scoped) => people.searchPeople(scoped, request.body),
+        (items) => items.map((item) => item.idNumber),
+      ),
+    }),
   );
 
   api.post(
@@ -239,7 +297,14 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
         response: { 200: Household },
       },
     },
-    async (request) => getHousehold(ctx, request.params.householdId),
+    async (request) =>
+      auditedRead(
+        ctx,
+        accessor(request),
+        'registry.household.read',
+        (scoped) => getHousehold(scoped, request.params.householdId),
+        (household) => household.members.map((member) => member.idNumber),
+      ),
   );
 
   api.get(
@@ -341,5 +406,38 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
     },
     async (request, reply) =>
       reply.code(201).send(await civil.registerGuardianship(ctx, officer(request), request.body)),
+  );
+
+  api.get(
+    '/people/:idNumber/access-log',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: "Who accessed or changed a person's data (supervisors only)",
+        description: 'Reading the access log is itself recorded on it.',
+        security,
+        params: IdParam,
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          before: z.coerce.number().int().min(1).optional(),
+        }),
+        response: { 200: z.object({ items: z.array(AccessLogItem) }) },
+      },
+    },
+    async (request) => {
+      if (officer(request).role !== 'supervisor')
+        throw new AppError('ERR_FORBIDDEN', 'only a supervisor may read access logs');
+      const idNumber = people.assertIdNumber(request.params.idNumber, ctx.clock.now());
+      return ctx.db.transaction().execute(async (trx) => {
+        const scoped = { ...ctx, db: trx };
+        await people.getPerson(scoped, idNumber);
+        const items = await accessLog(trx, subjectKey(ctx.audit.subjectSecret, idNumber), {
+          limit: request.query.limit,
+          ...(request.query.before ? { before: request.query.before } : {}),
+        });
+        await recordAccess(trx, scoped, accessor(request), 'registry.access_log.read', [idNumber]);
+        return { items: items.map(presentAccessLogEntry) };
+      });
+    },
   );
 }

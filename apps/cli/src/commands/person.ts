@@ -1,11 +1,20 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { appendAuditEntry } from '@dinhdanh/audit';
 import { csvRow } from '@dinhdanh/db';
 import { AppError } from '@dinhdanh/kernel';
-import { getPerson, getPersonAsOf, type Person, searchPeople, streamPeople } from '@dinhdanh/registry';
+import {
+  auditedRead,
+  getPerson,
+  getPersonAsOf,
+  type Person,
+  recordAccess,
+  searchPeople,
+  streamPeople,
+} from '@dinhdanh/registry';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { withPlatform } from '../context.ts';
+import { cliAccessor, withPlatform } from '../context.ts';
 import { positiveInt, printJson, usageError } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
@@ -48,9 +57,14 @@ export function registerPersonCommands(program: Command): void {
     .action(async (idNumber: string, options: { json?: boolean; asOf?: string }) => {
       if (options.asOf && !IsoDateRe.test(options.asOf)) usageError('--as-of must be YYYY-MM-DD');
       await withPlatform(async (_platform, ctx) => {
-        const found = options.asOf
-          ? await getPersonAsOf(ctx, idNumber, options.asOf)
-          : await getPerson(ctx, idNumber);
+        const found = await auditedRead(
+          ctx,
+          cliAccessor('Tra cứu qua dòng lệnh / CLI lookup'),
+          'registry.person.read',
+          (scoped) =>
+            options.asOf ? getPersonAsOf(scoped, idNumber, options.asOf) : getPerson(scoped, idNumber),
+          (p) => [p.idNumber],
+        );
         if (options.json) printJson(found);
         else printPerson(found);
       });
@@ -68,12 +82,19 @@ export function registerPersonCommands(program: Command): void {
       async (options: { name: string; dob?: string; province?: string; limit?: string; json?: boolean }) => {
         if (options.dob && !IsoDateRe.test(options.dob)) usageError('--dob must be YYYY-MM-DD');
         await withPlatform(async (_platform, ctx) => {
-          const items = await searchPeople(ctx, {
+          const query = {
             fullName: options.name,
             dateOfBirth: options.dob,
             provinceCode: options.province,
             limit: positiveInt('limit', options.limit, 50),
-          });
+          };
+          const items = await auditedRead(
+            ctx,
+            cliAccessor('Tra cứu qua dòng lệnh / CLI search'),
+            'registry.person.search_result',
+            (scoped) => searchPeople(scoped, query),
+            (found) => found.map((p) => p.idNumber),
+          );
           if (options.json) return printJson({ items });
           for (const item of items)
             process.stdout.write(
@@ -100,6 +121,13 @@ export function registerPersonCommands(program: Command): void {
           limit: positiveInt('limit', options.limit, 20),
         }))
           items.push(p);
+        await recordAccess(
+          ctx.db,
+          ctx,
+          cliAccessor('Liệt kê qua dòng lệnh / CLI list'),
+          'registry.person.list_result',
+          items.map((p) => p.idNumber),
+        );
         if (options.json) return printJson({ items });
         for (const item of items)
           process.stdout.write(
@@ -137,6 +165,14 @@ export function registerPersonCommands(program: Command): void {
         }
         bar?.update(done);
         bar?.stop();
+        // A bulk export is one entry for the whole copy: who took it, how many people, which province.
+        await appendAuditEntry(platform.database.db, {
+          actor: { kind: 'system', id: cliAccessor('').id },
+          action: 'registry.people.exported',
+          purpose: 'Sao lưu / trích xuất dữ liệu — backup or reference copy',
+          legalBasis: cliAccessor('').legalBasis,
+          details: { count: done, format: options.format, province: options.province ?? null },
+        });
         if (out !== process.stdout) {
           out.end();
           await once(out, 'finish');

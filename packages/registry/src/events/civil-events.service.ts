@@ -1,5 +1,6 @@
 import type { Db } from '@dinhdanh/db';
 import { AppError, vietnamDate } from '@dinhdanh/kernel';
+import { type Accessor, DEFAULT_READ_BASIS, recordAccess } from '../audit/registry-audit.ts';
 import type { RegistryContext } from '../context.ts';
 import { appendHouseholdEvent, findHousehold } from '../household/household.repository.ts';
 import { idNumberPrefix, randomIdNumber } from '../id-number/id-number.ts';
@@ -86,7 +87,24 @@ async function changePerson(
     data: { changes, previous },
   });
   await repo.updatePersonRow(trx, stateToRow(state, version, provinceOf(ctx)));
+  // The audit entry names the fields changed, never their values (those stay in the registry).
+  await recordAccess(trx, ctx, accessorOf(meta), `registry.${meta.type}`, [idNumber], {
+    version,
+    fields: Object.keys(changes),
+  });
   return { state, version };
+}
+
+/** The audit actor of an event: who recorded it, why and on what basis. */
+function accessorOf(meta: EventMeta): Accessor {
+  const [kind, ...id] = meta.actor.split(':');
+  return {
+    kind: kind === 'officer' || kind === 'citizen' || kind === 'agency' ? kind : 'system',
+    id: id.join(':') || meta.actor,
+    unit: meta.actorUnit,
+    purpose: meta.reason ?? meta.type,
+    legalBasis: meta.legalBasis ?? DEFAULT_READ_BASIS,
+  };
 }
 
 /** Locks several people in ID order (so two transactions never wait on each other in a cycle). */
@@ -224,6 +242,20 @@ export async function registerBirth(ctx: RegistryContext, officer: Officer, inpu
         data: { idNumber: state.idNumber, relationToHead: birth.relationToHead },
       });
     }
+    const meta = {
+      type: 'birth_registered',
+      effectiveDate: birth.dateOfBirth,
+      reason,
+      legalBasis,
+      actor,
+      actorUnit,
+    };
+    await recordAccess(trx, ctx, accessorOf(meta), 'registry.birth_registered', [state.idNumber], {
+      version: 1,
+      householdId: household?.householdId ?? null,
+    });
+    // The parents' records gain a child: that is an access to their data too.
+    await recordAccess(trx, ctx, accessorOf(meta), 'registry.child_linked', parentIds, { version: 1 });
     return presentPerson(state, 1, ctx.units);
   });
 }

@@ -11,7 +11,11 @@ import type { AdminUnits } from '../admin-unit/admin-units.ts';
 export interface Officer {
   officerId: string;
   unit: { code: string; level: 'country' | 'province' | 'commune'; name: string };
+  /** A supervisor may also read people's access logs. */
+  role: OfficerRole;
 }
+
+export type OfficerRole = 'officer' | 'supervisor';
 
 const ISSUER = 'dinhdanh';
 const AUDIENCE = 'dinhdanh-officer';
@@ -34,13 +38,14 @@ export function unitOf(code: string, units: AdminUnits): Officer['unit'] {
 export async function issueOfficerToken(
   key: Uint8Array,
   units: AdminUnits,
-  options: { unit: string; officerId?: string; ttlSeconds?: number; now?: Date },
+  options: { unit: string; officerId?: string; role?: OfficerRole; ttlSeconds?: number; now?: Date },
 ): Promise<{ token: string; officer: Officer; expiresAt: Date }> {
   const unit = unitOf(options.unit, units);
   const officerId = options.officerId ?? `officer-${randomUUID().slice(0, 8)}`;
   const now = options.now ?? new Date();
   const expiresAt = new Date(now.getTime() + (options.ttlSeconds ?? 12 * 3600) * 1000);
-  const token = await new SignJWT({ unit: unit.code })
+  const role = options.role ?? 'officer';
+  const token = await new SignJWT({ unit: unit.code, role })
     .setProtectedHeader({ alg: 'HS256', typ: 'officer+jwt' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -49,7 +54,7 @@ export async function issueOfficerToken(
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(key);
-  return { token, officer: { officerId, unit }, expiresAt };
+  return { token, officer: { officerId, unit, role }, expiresAt };
 }
 
 export async function verifyOfficerToken(
@@ -68,7 +73,8 @@ export async function verifyOfficerToken(
     });
     if (typeof payload.sub !== 'string' || typeof payload.unit !== 'string')
       throw new Error('claims missing');
-    return { officerId: payload.sub, unit: unitOf(payload.unit, units) };
+    const role: OfficerRole = payload.role === 'supervisor' ? 'supervisor' : 'officer';
+    return { officerId: payload.sub, unit: unitOf(payload.unit, units), role };
   } catch (error) {
     const detail =
       error instanceof joseErrors.JWTExpired ? 'the token has expired' : 'the token is not valid';

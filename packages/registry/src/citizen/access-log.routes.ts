@@ -1,0 +1,85 @@
+import { accessLog, accessLogEntryProof } from '@dinhdanh/audit';
+import type { Db } from '@dinhdanh/db';
+import { AppError, type Clock } from '@dinhdanh/kernel';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AccessLogItem, presentAccessLogEntry } from '../audit/access-log.presenter.ts';
+import { verifyCitizenToken } from './citizen-token.ts';
+
+export interface CitizenAccessLogOptions {
+  db: Db;
+  clock: Clock;
+  citizenTokenKey: Uint8Array;
+}
+
+const security = [{ citizenToken: [] }];
+
+/**
+ * The citizen's own access log ("who accessed my data"), under /api/audit/v1/me, for the
+ * wallet: each entry and, once a signed checkpoint covers it, its inclusion proof.
+ */
+export async function citizenAccessLogRoutes(app: FastifyInstance, options: CitizenAccessLogOptions) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const subject = async (request: FastifyRequest) => {
+    const match = request.headers.authorization?.match(/^Bearer ([A-Za-z0-9._~+/=-]+)$/);
+    if (!match?.[1]) throw new AppError('ERR_UNAUTHENTICATED', 'a citizen bearer token is required');
+    return verifyCitizenToken(options.citizenTokenKey, match[1], options.clock.now());
+  };
+
+  api.get(
+    '/me/access-log',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Who accessed or changed my data, newest first',
+        security,
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          before: z.coerce.number().int().min(1).optional(),
+        }),
+        response: { 200: z.object({ items: z.array(AccessLogItem) }) },
+      },
+    },
+    async (request) => {
+      const key = await subject(request);
+      const items = await accessLog(options.db, key, {
+        limit: request.query.limit,
+        ...(request.query.before ? { before: request.query.before } : {}),
+      });
+      return { items: items.map(presentAccessLogEntry) };
+    },
+  );
+
+  api.get(
+    '/me/access-log/:entryId/proof',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Inclusion proof of one of my access-log entries against a signed checkpoint',
+        description: 'Returns 404 ERR_NOT_FOUND until a checkpoint covers the entry (within a minute).',
+        security,
+        params: z.object({ entryId: z.coerce.number().int().min(1) }),
+        response: {
+          200: z.object({
+            entryId: z.number(),
+            canonical: z.string(),
+            leafIndex: z.number(),
+            treeSize: z.number(),
+            rootHash: z.string(),
+            checkpointNote: z.string(),
+            proof: z.array(z.string()),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const key = await subject(request);
+      const proof = await accessLogEntryProof(options.db, request.params.entryId).catch(() => undefined);
+      // Someone else's entry is reported exactly like a missing one.
+      if (!proof || (JSON.parse(proof.canonical) as { subjectKey?: string }).subjectKey !== key)
+        throw new AppError('ERR_NOT_FOUND', 'no checkpointed entry with this id in your access log');
+      return proof;
+    },
+  );
+}
