@@ -1,0 +1,127 @@
+// All SQL that writes and reads audit entries.
+import type { Db } from '@dinhdanh/db';
+import { type Clock, systemClock } from '@dinhdanh/kernel';
+import { sql } from 'kysely';
+import {
+  type AuditEntryInput,
+  type CanonicalEntry,
+  canonicalJson,
+  type PreparedEntry,
+  prepareEntry,
+} from './audit-entry.ts';
+
+// Entries per INSERT statement: bounds the size of one statement's parameters.
+const CHUNK = 5_000;
+
+export interface AppendOptions {
+  /** "Now" for entries without `recordedAt`. */
+  clock?: Clock;
+}
+
+/**
+ * Appends entries to the audit log and returns their ids, in order. Pass the transaction that
+ * makes the change the entries describe, so both commit or neither does. Takes no lock: the
+ * sequencer orders entries later, so concurrent writers never wait for each other here.
+ */
+export async function appendAuditEntries(
+  db: Db,
+  entries: readonly AuditEntryInput[],
+  options: AppendOptions = {},
+): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const now = (options.clock ?? systemClock).now();
+  const prepared = entries.map((entry) => prepareEntry(entry, now));
+  const ids: number[] = [];
+  for (let start = 0; start < prepared.length; start += CHUNK) {
+    const chunk = prepared.slice(start, start + CHUNK);
+    const column = <T>(pick: (entry: PreparedEntry['entry']) => T) => chunk.map(({ entry }) => pick(entry));
+    // Canonical JSON never holds a raw newline, so the two JSON columns travel as one
+    // newline-joined text each instead of arrays whose elements would all need escaping.
+    // One statement inserts the entries and queues them for the sequencer.
+    const result = await sql<{ id: number | string }>`
+      WITH inserted AS (
+        INSERT INTO audit.entry (recorded_at, actor_kind, actor_id, actor_unit, action, subject_key, purpose,
+                                 legal_basis, details, canonical)
+        SELECT recorded_at, actor_kind, actor_id, actor_unit, action, decode(subject_key, 'hex'), purpose,
+               legal_basis, details::jsonb, canonical
+          FROM unnest(
+            ${column((e) => e.recordedAt)}::timestamptz[], ${column((e) => e.actor.kind)}::text[],
+            ${column((e) => e.actor.id)}::text[], ${column((e) => e.actor.unit)}::text[],
+            ${column((e) => e.action)}::text[], ${column((e) => e.subjectKey)}::text[],
+            ${column((e) => e.purpose)}::text[], ${column((e) => e.legalBasis)}::text[],
+            string_to_array(${chunk.map((p) => p.detailsJson).join('\n')}, E'\n'),
+            string_to_array(${chunk.map((p) => p.canonical).join('\n')}, E'\n'))
+            AS u(recorded_at, actor_kind, actor_id, actor_unit, action, subject_key, purpose, legal_basis,
+                 details, canonical)
+        RETURNING id
+      ), queued AS (
+        INSERT INTO audit.pending (entry_id) SELECT id FROM inserted
+      )
+      SELECT id FROM inserted ORDER BY id`.execute(db);
+    for (const row of result.rows) ids.push(Number(row.id));
+  }
+  return ids;
+}
+
+/** Appends one entry; see appendAuditEntries. */
+export async function appendAuditEntry(
+  db: Db,
+  entry: AuditEntryInput,
+  options: AppendOptions = {},
+): Promise<number> {
+  const [id] = await appendAuditEntries(db, [entry], options);
+  return id!;
+}
+
+/** An entry as stored, with its canonical text. */
+export interface StoredEntry {
+  id: number;
+  entry: CanonicalEntry;
+  canonical: string;
+}
+
+export interface EntryRow {
+  id: number | string;
+  recorded_at: Date | string;
+  actor_kind: string;
+  actor_id: string;
+  actor_unit: string | null;
+  action: string;
+  subject_key: Uint8Array | null;
+  purpose: string | null;
+  legal_basis: string | null;
+  details: unknown;
+  canonical: string;
+}
+
+/** The entry the columns of a row describe (independently of its canonical text). */
+export function entryFromRow(row: EntryRow): CanonicalEntry {
+  const details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
+  return {
+    v: 1,
+    recordedAt: new Date(row.recorded_at).toISOString(),
+    actor: {
+      kind: row.actor_kind as CanonicalEntry['actor']['kind'],
+      id: row.actor_id,
+      unit: row.actor_unit,
+    },
+    action: row.action,
+    subjectKey: row.subject_key === null ? null : Buffer.from(row.subject_key).toString('hex'),
+    purpose: row.purpose,
+    legalBasis: row.legal_basis,
+    details: details as Record<string, unknown>,
+  };
+}
+
+/** True when the row's columns canonicalise to exactly its stored canonical text. */
+export function rowMatchesCanonical(row: EntryRow): boolean {
+  try {
+    return canonicalJson(entryFromRow(row)) === row.canonical;
+  } catch {
+    return false;
+  }
+}
+
+export const entryColumns = sql.raw(
+  'e.id, e.recorded_at, e.actor_kind, e.actor_id, e.actor_unit, e.action, e.subject_key, e.purpose, e.legal_basis, e.details, e.canonical',
+);
