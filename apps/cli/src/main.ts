@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit.ts';
+import { registerCitizenCommands } from './commands/citizen.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerIdCommands } from './commands/id.ts';
 import { registerOfficerCommands } from './commands/officer.ts';
@@ -21,6 +23,8 @@ registerSeedCommand(program);
 registerPersonCommands(program);
 registerIdCommands(program);
 registerOfficerCommands(program);
+registerCitizenCommands(program);
+registerAuditCommands(program);
 
 try {
   await program.parseAsync(process.argv);

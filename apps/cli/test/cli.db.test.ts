@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { openDatabase } from '@dinhdanh/db';
 import { testDatabaseEnv, testDatabaseKind } from '@dinhdanh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -115,6 +116,44 @@ describe(`dinhdanh CLI (${testDatabaseKind()})`, () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('checkpoints and verifies the audit log, and detects an altered entry', async () => {
+    const person = JSON.parse((await cli('person', 'list', '--limit', '1', '--json')).stdout).items[0];
+    expect((await cli('person', 'show', person.idNumber)).code).toBe(0);
+    const checkpoint = await cli('audit', 'checkpoint', '--json');
+    expect(checkpoint.code, checkpoint.stderr).toBe(0);
+    expect(JSON.parse(checkpoint.stdout).note).toMatch(/^dinhdanh\.local\/audit\n\d+\n/);
+    const ok = await cli('audit', 'verify', '--json');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true });
+    const proof = await cli('audit', 'proof', '1', '--json');
+    expect(JSON.parse(proof.stdout).verified).toBe(true);
+
+    // Tamper as a superuser would, bypassing the append-only triggers, then verify again.
+    const database = await openDatabase(
+      env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.DINHDANH_DATA_DIR },
+    );
+    try {
+      await database.bulk(async (session) => {
+        await session.exec('ALTER TABLE audit.entry DISABLE TRIGGER ALL');
+        await session.exec("UPDATE audit.entry SET purpose = 'changed' WHERE id = 1");
+        await session.exec('ALTER TABLE audit.entry ENABLE TRIGGER ALL');
+      });
+    } finally {
+      await database.close();
+    }
+    const bad = await cli('audit', 'verify');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('AUDIT LOG TAMPERED');
+  });
+
+  it('issues a citizen token that names no ID number', async () => {
+    const result = await cli('citizen', 'token', '087084000999');
+    expect(result.code).toBe(0);
+    const payload = JSON.parse(Buffer.from(result.stdout.trim().split('.')[1]!, 'base64url').toString());
+    expect(JSON.stringify(payload)).not.toContain('087084000999');
+    expect(payload.sub).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('rejects bad options with a clear message', async () => {

@@ -1,6 +1,7 @@
 export { type AppDeps, buildApp } from './app.ts';
 export { toAppError } from './errors.ts';
 export {
+  keyStore,
   officerTokenKey,
   openConfiguredDatabase,
   openPlatform,
