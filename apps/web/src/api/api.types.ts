@@ -145,9 +145,33 @@ export interface Province {
   fullName: string;
 }
 
+/** A supervisor may also read people's access logs. */
+export type OfficerRole = 'officer' | 'supervisor';
+
 export interface Me {
   officerId: string;
   unit: { code: string; name: string; level: 'province' | 'commune' | 'country' };
+  role: OfficerRole;
+}
+
+export type ActorKind = 'officer' | 'citizen' | 'agency' | 'system';
+
+/** One line of a person's access log (`packages/registry/src/audit/access-log.presenter.ts`). */
+export interface AccessLogEntry {
+  entryId: number;
+  recordedAt: string;
+  actor: { kind: ActorKind | (string & {}); id: string; unit: string | null };
+  /** e.g. `registry.person.read`; open-ended. */
+  action: string;
+  purpose: string | null;
+  legalBasis: string | null;
+  details: Record<string, unknown>;
+  /** Position in the Merkle tree; null until the sequencer has sealed the entry. */
+  leafIndex: number | null;
+}
+
+export interface AccessLog {
+  items: AccessLogEntry[];
 }
 
 export interface PeopleSearch {

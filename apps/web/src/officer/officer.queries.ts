@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type {
+  AccessLog,
   Household,
   PeopleSearch,
   Person,
@@ -70,3 +71,20 @@ export function useHousehold(householdId: string | null | undefined) {
     enabled: typeof householdId === 'string',
   });
 }
+
+/** Supervisors only; the server records every read of the access log on the log itself. */
+export function useAccessLog(idNumber: string | undefined, enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['people', idNumber, 'access-log'],
+    queryFn: ({ signal }) =>
+      api.get<AccessLog>(
+        `${registryPath('people', idNumber!, 'access-log')}?limit=${ACCESS_LOG_LIMIT}`,
+        signal,
+      ),
+    select: (data) => data.items,
+    enabled: enabled && idNumber !== undefined,
+  });
+}
+
+export const ACCESS_LOG_LIMIT = 50;

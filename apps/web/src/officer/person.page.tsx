@@ -2,10 +2,12 @@ import { Anchor, Badge, Center, Grid, Group, Loader, Stack, Text } from '@mantin
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { personForRef } from '../session/person-refs.ts';
+import { useSession } from '../session/session.context.tsx';
 import { formatDate } from '../shared/format.ts';
 import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { usePerson } from './officer.queries.ts';
+import { PersonAccessLog } from './person-access-log.tsx';
 import { PersonFamily } from './person-family.tsx';
 import { PersonHistorySection } from './person-history.tsx';
 import { PersonHousehold } from './person-household.tsx';
@@ -23,6 +25,7 @@ function PersonPage({ idNumber }: { idNumber: string | undefined }) {
   const { t } = useTranslation();
   const person = usePerson(idNumber);
   const data = person.data;
+  const supervisor = useSession().session?.role === 'supervisor';
 
   return (
     <Stack gap="lg">
@@ -87,6 +90,11 @@ function PersonPage({ idNumber }: { idNumber: string | undefined }) {
           <Grid.Col span={12}>
             <PersonHistorySection idNumber={data.idNumber} />
           </Grid.Col>
+          {supervisor ? (
+            <Grid.Col span={12}>
+              <PersonAccessLog idNumber={data.idNumber} />
+            </Grid.Col>
+          ) : null}
         </Grid>
       ) : null}
     </Stack>

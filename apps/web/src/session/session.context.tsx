@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
-import type { Me } from '../api/api.types.ts';
+import type { Me, OfficerRole } from '../api/api.types.ts';
 import { ApiError, apiRequest } from '../api/api-client.ts';
 import { forgetPersonRefs } from './person-refs.ts';
 
@@ -10,6 +10,8 @@ export type EndReason = 'signedOut' | 'expired';
 interface Session {
   token: string;
   me: Me;
+  /** From /me; anything but `supervisor` is treated as a plain officer. */
+  role: OfficerRole;
 }
 
 interface SessionContextValue {
@@ -32,7 +34,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback((token: string, me: Me) => {
     setEndReason(null);
-    setSession({ token, me });
+    setSession({ token, me, role: me.role === 'supervisor' ? 'supervisor' : 'officer' });
   }, []);
 
   const signOut = useCallback(
