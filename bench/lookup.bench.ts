@@ -2,7 +2,10 @@
 // populated PostgreSQL. Used by registry.bench.ts; exported so it can run on any database.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { openDatabase } from '@dinhdanh/db';
 import { fixedClock } from '@dinhdanh/kernel';
 import { AdminUnits, defaultRules, issueOfficerToken, searchPeople } from '@dinhdanh/registry';
@@ -110,43 +113,57 @@ export async function runLookupBench(options: {
     ttlSeconds: 3600,
   });
 
-  // dinhdanh's API in its own process, as deployed.
-  const port = await freePort();
-  const server = spawn(
-    process.execPath,
-    ['apps/cli/bin/dinhdanh.js', 'serve', '--port', String(port), '--roles', 'registry'],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: options.databaseUrl,
-        DINHDANH_LOG_LEVEL: 'warn',
-        DINHDANH_OFFICER_TOKEN_SECRET: secret.toString('base64url'),
-        DINHDANH_DB_POOL_SIZE: '10',
+  // dinhdanh's API in its own process, as deployed: with read auditing (production) and
+  // without (the baseline the audit overhead is measured against), then the bare anchor.
+  const keysDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-bench-keys-'));
+  const startServer = async (auditReads: boolean) => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      ['apps/cli/bin/dinhdanh.js', 'serve', '--port', String(port), '--roles', 'registry,audit'],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: options.databaseUrl,
+          DINHDANH_LOG_LEVEL: 'warn',
+          DINHDANH_OFFICER_TOKEN_SECRET: secret.toString('base64url'),
+          DINHDANH_KEYS_DIR: keysDir,
+          DINHDANH_DB_POOL_SIZE: '10',
+          DINHDANH_AUDIT_READS: String(auditReads),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+    );
+    await waitFor(`http://127.0.0.1:${port}/health`, child);
+    return { child, base: `http://127.0.0.1:${port}` };
+  };
   const anchorPort = await freePort();
   const anchor = spawn(process.execPath, ['bench/anchor-lookup-server.ts'], {
     env: { ...process.env, DATABASE_URL: options.databaseUrl, PORT: String(anchorPort) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const children: ChildProcess[] = [anchor];
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(`${base}/health`, server);
-    await waitFor(`http://127.0.0.1:${anchorPort}/x`, anchor);
     const paths = sample.map((row) => `/api/registry/v1/people/${row.id_number.trim()}`);
-    const lookup = await measure(
-      base,
-      paths,
-      { authorization: `Bearer ${token}` },
-      { seconds, rounds, connections },
-    );
+    const headers = { authorization: `Bearer ${token}` };
+    const audited = await startServer(true);
+    children.push(audited.child);
+    const lookup = await measure(audited.base, paths, headers, { seconds, rounds, connections });
+    audited.child.kill('SIGTERM');
+    const plain = await startServer(false);
+    children.push(plain.child);
+    const lookupUnaudited = await measure(plain.base, paths, headers, { seconds, rounds, connections });
+    plain.child.kill('SIGTERM');
+    await waitFor(`http://127.0.0.1:${anchorPort}/x`, anchor);
     const anchorFigures = await measure(
       `http://127.0.0.1:${anchorPort}`,
       paths,
       {},
-      { seconds, rounds, connections },
+      {
+        seconds,
+        rounds,
+        connections,
+      },
     );
 
     // Name + date-of-birth search through the service function, and the bare SQL as its anchor.
@@ -181,13 +198,14 @@ export async function runLookupBench(options: {
     return {
       people: countRows[0]?.n ?? 0,
       lookup,
+      lookupUnaudited,
       lookupAnchor: anchorFigures,
       search: { p50Ms: pct(searchTimes, 0.5), p99Ms: pct(searchTimes, 0.99), queries: queries.length },
       searchAnchor: { p50Ms: pct(rawTimes, 0.5), p99Ms: pct(rawTimes, 0.99) },
     };
   } finally {
-    server.kill('SIGTERM');
-    anchor.kill('SIGTERM');
+    for (const child of children) child.kill('SIGTERM');
+    rmSync(keysDir, { recursive: true, force: true });
     await database.close();
   }
 }

@@ -3,6 +3,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerCitizenCommands } from './commands/citizen.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerIdCommands } from './commands/id.ts';
+import { registerKeyCommands } from './commands/keys.ts';
 import { registerOfficerCommands } from './commands/officer.ts';
 import { registerPersonCommands } from './commands/person.ts';
 import { registerSeedCommand } from './commands/seed.ts';
@@ -25,6 +26,7 @@ registerIdCommands(program);
 registerOfficerCommands(program);
 registerCitizenCommands(program);
 registerAuditCommands(program);
+registerKeyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -156,6 +156,16 @@ describe(`dinhdanh CLI (${testDatabaseKind()})`, () => {
     expect(payload.sub).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('provisions keys idempotently and rotates the checkpoint key, keeping old checkpoints verifiable', async () => {
+    const first = await cli('keys', 'init');
+    expect(first.code, first.stderr).toBe(0);
+    expect((await cli('keys', 'init')).stdout).toBe(first.stdout);
+    const rotated = await cli('keys', 'rotate', 'audit-checkpoint');
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).not.toContain(first.stdout.trim().split('\n').at(-1));
+    expect((await cli('keys', 'rotate', 'officer-token')).code).toBe(1);
+  });
+
   it('rejects bad options with a clear message', async () => {
     const result = await cli('person', 'export', '--format', 'xml');
     expect(result.code).toBe(1);

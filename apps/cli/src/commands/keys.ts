@@ -1,0 +1,43 @@
+import { CHECKPOINT_KEY_NAME, checkpointSigner, formatVerifierKey, SUBJECT_KEY_NAME } from '@dinhdanh/audit';
+import { FileKeyStore, loadConfig } from '@dinhdanh/kernel';
+import type { Command } from 'commander';
+import { usageError } from '../output.ts';
+
+const secrets = ['officer-token', 'citizen-token', SUBJECT_KEY_NAME];
+const signingKeys = [CHECKPOINT_KEY_NAME];
+
+/** A file key store that may create keys: these commands are how production provisions them. */
+function provisioningStore(): FileKeyStore {
+  return new FileKeyStore(loadConfig().keysDir, { allowCreate: true });
+}
+
+export function registerKeyCommands(program: Command): void {
+  const keys = program.command('keys').description('Keys in the file key store (DINHDANH_KEYS_DIR)');
+
+  keys
+    .command('init')
+    .description('Create every key the platform needs that does not exist yet (idempotent)')
+    .action(async () => {
+      const store = provisioningStore();
+      for (const name of secrets) await store.secret(name);
+      for (const name of signingKeys) await store.signingKey(name);
+      const signer = await checkpointSigner(store);
+      process.stdout.write(
+        `keys ready in ${store.dir}\naudit checkpoint verifier key (publish it for auditors and wallets):\n` +
+          `${formatVerifierKey({ name: signer.name, publicKey: signer.publicKey })}\n`,
+      );
+    });
+
+  keys
+    .command('rotate <name>')
+    .description('Make a new current signing key; the old one stays to verify what it signed')
+    .action(async (name: string) => {
+      if (!signingKeys.includes(name)) usageError(`only signing keys rotate: ${signingKeys.join(', ')}`);
+      const store = provisioningStore();
+      await store.rotateSigningKey(name);
+      const signer = await checkpointSigner(store);
+      process.stdout.write(
+        `rotated ${name}; new verifier key:\n${formatVerifierKey({ name: signer.name, publicKey: signer.publicKey })}\n`,
+      );
+    });
+}
