@@ -18,6 +18,7 @@ let app: FastifyInstance;
 let browser: Browser;
 let baseUrl: string;
 let token: string;
+let supervisorToken: string;
 let database: Awaited<ReturnType<typeof openDatabase>>;
 
 beforeAll(async () => {
@@ -39,6 +40,9 @@ beforeAll(async () => {
   const address = app.server.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   token = (await issueOfficerToken(key, units, { unit: '01', officerId: 'e2e' })).token;
+  supervisorToken = (
+    await issueOfficerToken(key, units, { unit: 'VN', officerId: 'sup-e2e', role: 'supervisor' })
+  ).token;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -104,6 +108,28 @@ describe('officer console (Chromium)', () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: path.join(screenshots, 'officer-person-phone.png') });
     }
+    await page.close();
+  });
+
+  it('shows a supervisor the access log, including the reads just made', async () => {
+    const { rows } = await sql<{ full_name: string; date_of_birth: string }>`
+      SELECT full_name, date_of_birth FROM registry.person ORDER BY id_number DESC LIMIT 1`.execute(
+      database.db,
+    );
+    const person = rows[0]!;
+    const page = await browser.newPage({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
+    await page.goto(baseUrl);
+    await page.getByTestId('token-input').fill(supervisorToken);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('search-full-name').fill(person.full_name);
+    await page.getByTestId('search-date-of-birth').fill(person.date_of_birth);
+    await page.getByTestId('search-submit').click();
+    await page.getByTestId('search-result-link').first().click();
+    const entries = page.getByTestId('access-log-section').getByTestId('access-log-entry');
+    await entries.first().waitFor();
+    const text = (await entries.allTextContents()).join('\n');
+    expect(text).toContain('Xem thông tin');
+    expect(text).toContain('sup-e2e');
     await page.close();
   });
 
