@@ -61,6 +61,20 @@ describe(`registry API (${testDatabaseKind()})`, () => {
     });
   });
 
+  it('refuses an expired token even after it was accepted before', async () => {
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/registry/v1/me', headers: auth(hanoi) })).statusCode,
+    ).toBe(200);
+    t.clock.set('2026-11-24T04:00:00Z');
+    try {
+      const expired = await t.app.inject({ method: 'GET', url: '/api/registry/v1/me', headers: auth(hanoi) });
+      expect(expired.statusCode).toBe(401);
+      expect(expired.json().code).toBe('ERR_UNAUTHENTICATED');
+    } finally {
+      t.clock.set('2026-11-23T03:00:00Z');
+    }
+  });
+
   it('registers a birth and assigns an ID number consistent with province, sex and year', async () => {
     const person = await born(baDinh, {});
     const decoded = decodeIdNumber(person.idNumber);

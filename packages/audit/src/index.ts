@@ -32,7 +32,13 @@ export {
   parseVerifierKey,
   signNote,
 } from './checkpoint/signed-note.ts';
-export { type AppendOptions, appendAuditEntries, appendAuditEntry } from './entry/audit-entry.repository.ts';
+export {
+  type AppendOptions,
+  appendAuditEntries,
+  appendAuditEntry,
+  insertEntriesCte,
+  prepareEntries,
+} from './entry/audit-entry.repository.ts';
 export {
   ActorKind,
   AuditEntryInput,

@@ -33,13 +33,25 @@ export async function appendAuditEntries(
   const prepared = entries.map((entry) => prepareEntry(entry, now));
   const ids: number[] = [];
   for (let start = 0; start < prepared.length; start += CHUNK) {
-    const chunk = prepared.slice(start, start + CHUNK);
-    const column = <T>(pick: (entry: PreparedEntry['entry']) => T) => chunk.map(({ entry }) => pick(entry));
-    // Canonical JSON never holds a raw newline, so the two JSON columns travel as one
-    // newline-joined text each instead of arrays whose elements would all need escaping.
-    // One statement inserts the entries and queues them for the sequencer.
     const result = await sql<{ id: number | string }>`
-      WITH inserted AS (
+      WITH ${insertEntriesCte(prepared.slice(start, start + CHUNK))}
+      SELECT id FROM audit_inserted ORDER BY id`.execute(db);
+    for (const row of result.rows) ids.push(Number(row.id));
+  }
+  return ids;
+}
+
+/**
+ * The common-table expressions that insert prepared entries (as `audit_inserted`, returning
+ * their ids) and queue them for the sequencer. A caller may put them in front of its own query,
+ * so that one statement — one round trip, one implicit transaction — both reads data and
+ * records that read: `WITH ${insertEntriesCte(entries)} SELECT … FROM …`.
+ */
+export function insertEntriesCte(chunk: readonly PreparedEntry[]) {
+  const column = <T>(pick: (entry: PreparedEntry['entry']) => T) => chunk.map(({ entry }) => pick(entry));
+  // Canonical JSON never holds a raw newline, so the two JSON columns travel as one
+  // newline-joined text each instead of arrays whose elements would all need escaping.
+  return sql`audit_inserted AS (
         INSERT INTO audit.entry (recorded_at, actor_kind, actor_id, actor_unit, action, subject_key, purpose,
                                  legal_basis, details, canonical)
         SELECT recorded_at, actor_kind, actor_id, actor_unit, action, decode(subject_key, 'hex'), purpose,
@@ -54,13 +66,18 @@ export async function appendAuditEntries(
             AS u(recorded_at, actor_kind, actor_id, actor_unit, action, subject_key, purpose, legal_basis,
                  details, canonical)
         RETURNING id
-      ), queued AS (
-        INSERT INTO audit.pending (entry_id) SELECT id FROM inserted
-      )
-      SELECT id FROM inserted ORDER BY id`.execute(db);
-    for (const row of result.rows) ids.push(Number(row.id));
-  }
-  return ids;
+      ), audit_queued AS (
+        INSERT INTO audit.pending (entry_id) SELECT id FROM audit_inserted
+      )`;
+}
+
+/** Validates entries and builds their canonical text, for `insertEntriesCte`. */
+export function prepareEntries(
+  entries: readonly AuditEntryInput[],
+  options: AppendOptions = {},
+): PreparedEntry[] {
+  const now = (options.clock ?? systemClock).now();
+  return entries.map((entry) => prepareEntry(entry, now));
 }
 
 /** Appends one entry; see appendAuditEntries. */

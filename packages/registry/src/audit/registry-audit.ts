@@ -1,4 +1,10 @@
-import { type AuditEntryInput, appendAuditEntries, subjectKey } from '@dinhdanh/audit';
+import {
+  type AuditEntryInput,
+  appendAuditEntries,
+  insertEntriesCte,
+  prepareEntries,
+  subjectKey,
+} from '@dinhdanh/audit';
 import type { Db } from '@dinhdanh/db';
 import type { RegistryContext } from '../context.ts';
 import type { Officer } from '../officer/officer.ts';
@@ -36,6 +42,37 @@ export function officerAccessor(officer: Officer, purpose?: string, legalBasis?:
   };
 }
 
+function entriesFor(
+  ctx: RegistryContext,
+  accessor: Accessor,
+  action: string,
+  idNumbers: readonly string[],
+  details: Record<string, unknown>,
+): AuditEntryInput[] {
+  return [...new Set(idNumbers)].map((idNumber) => ({
+    recordedAt: ctx.clock.now(),
+    actor: { kind: accessor.kind, id: accessor.id, unit: accessor.unit },
+    action,
+    subjectKey: subjectKey(ctx.audit.subjectSecret, idNumber),
+    purpose: accessor.purpose,
+    legalBasis: accessor.legalBasis,
+    details,
+  }));
+}
+
+/**
+ * The SQL that records `accessor` reading one person, to run in the reading statement itself
+ * (undefined when reads are not audited, which only a benchmark baseline allows).
+ */
+export function readRecorder(ctx: RegistryContext, accessor: Accessor, action = 'registry.person.read') {
+  return (idNumber: string) =>
+    ctx.audit.auditReads
+      ? insertEntriesCte(
+          prepareEntries(entriesFor(ctx, accessor, action, [idNumber], {}), { clock: ctx.clock }),
+        )
+      : undefined;
+}
+
 /** Records one access per person (deduplicated), e.g. `registry.person.read`. */
 export async function recordAccess(
   db: Db,
@@ -45,16 +82,7 @@ export async function recordAccess(
   idNumbers: readonly string[],
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  const entries: AuditEntryInput[] = [...new Set(idNumbers)].map((idNumber) => ({
-    recordedAt: ctx.clock.now(),
-    actor: { kind: accessor.kind, id: accessor.id, unit: accessor.unit },
-    action,
-    subjectKey: subjectKey(ctx.audit.subjectSecret, idNumber),
-    purpose: accessor.purpose,
-    legalBasis: accessor.legalBasis,
-    details,
-  }));
-  await appendAuditEntries(db, entries);
+  await appendAuditEntries(db, entriesFor(ctx, accessor, action, idNumbers, details));
 }
 
 /** Runs a read in a transaction and records who read whom in the same transaction. */

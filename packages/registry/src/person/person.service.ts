@@ -1,4 +1,5 @@
 import { AppError, foldVietnamese } from '@dinhdanh/kernel';
+import type { RawBuilder } from 'kysely';
 import type { RegistryContext } from '../context.ts';
 import { decodeIdNumber } from '../id-number/id-number.ts';
 import { presentPerson, presentSummary } from './person.presenter.ts';
@@ -17,6 +18,24 @@ export function assertIdNumber(idNumber: unknown, now: Date = new Date()): strin
 export async function findPerson(ctx: RegistryContext, idNumber: string): Promise<Person | undefined> {
   const found = await repo.findPersonRow(ctx.db, assertIdNumber(idNumber, ctx.clock.now()));
   return found ? presentPerson(found.state, found.version, ctx.units) : undefined;
+}
+
+/**
+ * A person read by someone whose read must be on the person's access log: the audit entry is
+ * written by the same statement that reads the row (see findPersonRowRecorded).
+ */
+export async function getPersonRecorded(
+  ctx: RegistryContext,
+  idNumber: string,
+  recordRead: (idNumber: string) => RawBuilder<unknown> | undefined,
+): Promise<Person> {
+  const id = assertIdNumber(idNumber, ctx.clock.now());
+  const record = recordRead(id);
+  const found = record
+    ? await repo.findPersonRowRecorded(ctx.db, id, record)
+    : await repo.findPersonRow(ctx.db, id);
+  if (!found) throw new AppError('ERR_PERSON_NOT_FOUND');
+  return presentPerson(found.state, found.version, ctx.units);
 }
 
 export async function getPerson(ctx: RegistryContext, idNumber: string): Promise<Person> {
