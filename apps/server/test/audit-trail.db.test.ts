@@ -48,7 +48,7 @@ describe(`registry changes and reads on the audit trail (${testDatabaseKind()})`
     const read = await t.app.inject({
       method: 'GET',
       url: `/api/registry/v1/people/${idNumber}`,
-      headers: { ...auth(officer), 'x-purpose': 'Xác minh hồ sơ cư trú' },
+      headers: { ...auth(officer), 'x-purpose': encodeURIComponent('Xác minh hồ sơ cư trú') },
     });
     expect(read.statusCode).toBe(200);
 

@@ -88,14 +88,19 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
   });
   const officer = (request: FastifyRequest) => request.officer!;
   // Officers may state why they look someone up; it is recorded on the person's access log.
+  // Header values are Latin-1, so Vietnamese text arrives percent-encoded (encodeURIComponent).
   const header = (request: FastifyRequest, name: string) => {
     const value = request.headers[name];
-    return typeof value === 'string'
-      ? value
-          .replace(/[\u0000-\u001f]/g, ' ')
-          .trim()
-          .slice(0, 200)
-      : undefined;
+    if (typeof value !== 'string') return undefined;
+    let text = value;
+    try {
+      text = decodeURIComponent(value);
+    } catch {}
+    return [...text]
+      .map((ch) => ((ch.codePointAt(0) ?? 0) < 0x20 ? ' ' : ch))
+      .join('')
+      .trim()
+      .slice(0, 200);
   };
   const accessor = (request: FastifyRequest) =>
     officerAccessor(officer(request), header(request, 'x-purpose'), header(request, 'x-legal-basis'));
