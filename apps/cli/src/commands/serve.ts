@@ -53,10 +53,11 @@ export function registerServeCommand(program: Command): void {
         const { token } = await issueOfficerToken(running.platform.officerTokenKey, running.platform.units, {
           unit: 'VN',
           officerId: 'demo-officer',
+          role: 'supervisor',
           ttlSeconds: 12 * 3600,
         });
         process.stdout.write(
-          `Mã đăng nhập cán bộ thử nghiệm (toàn quốc, 12 giờ) / demo officer token (national, 12 h):\n${token}\n` +
+          `Mã đăng nhập cán bộ giám sát thử nghiệm (toàn quốc, 12 giờ) / demo supervisor token (national, 12 h):\n${token}\n` +
             'Tạo mã cho một đơn vị / for one unit: npx dinhdanh officer token --unit <code>\n\n',
         );
       }
