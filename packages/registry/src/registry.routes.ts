@@ -3,7 +3,7 @@ import { AppError } from '@dinhdanh/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AccessLogItem, presentAccessLogEntry } from './audit/access-log.presenter.ts';
+import { AccessLogItem, AccessLogQuery, presentAccessLogEntry } from './audit/access-log.presenter.ts';
 import { auditedRead, officerAccessor, readRecorder, recordAccess } from './audit/registry-audit.ts';
 import type { RegistryContext } from './context.ts';
 import {
@@ -423,10 +423,7 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
         description: 'Reading the access log is itself recorded on it.',
         security,
         params: IdParam,
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-          before: z.coerce.number().int().min(1).optional(),
-        }),
+        querystring: AccessLogQuery,
         response: { 200: z.object({ items: z.array(AccessLogItem) }) },
       },
     },

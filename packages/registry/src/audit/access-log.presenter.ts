@@ -18,3 +18,9 @@ export type AccessLogItem = z.infer<typeof AccessLogItem>;
 export function presentAccessLogEntry(entry: AccessLogEntry): AccessLogItem {
   return { ...entry, recordedAt: entry.recordedAt.toISOString() };
 }
+
+/** Paging of an access log: newest first, `before` = the smallest entryId already shown. */
+export const AccessLogQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+});

@@ -4,7 +4,7 @@ import { AppError, type Clock } from '@dinhdanh/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AccessLogItem, presentAccessLogEntry } from '../audit/access-log.presenter.ts';
+import { AccessLogItem, AccessLogQuery, presentAccessLogEntry } from '../audit/access-log.presenter.ts';
 import { verifyCitizenToken } from './citizen-token.ts';
 
 export interface CitizenAccessLogOptions {
@@ -34,10 +34,7 @@ export async function citizenAccessLogRoutes(app: FastifyInstance, options: Citi
         tags: ['audit'],
         summary: 'Who accessed or changed my data, newest first',
         security,
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(500).default(50),
-          before: z.coerce.number().int().min(1).optional(),
-        }),
+        querystring: AccessLogQuery,
         response: { 200: z.object({ items: z.array(AccessLogItem) }) },
       },
     },
