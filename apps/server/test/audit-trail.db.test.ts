@@ -139,6 +139,43 @@ describe(`registry changes and reads on the audit trail (${testDatabaseKind()})`
     });
   });
 
+  it('records every one of many concurrent lookups (batched reads), and an attempted one', async () => {
+    const born = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/registry/v1/births',
+          headers: auth(officer),
+          payload: {
+            fullName: `Lưu Văn Đọc ${'ABCDEFGHIJKL'[i]}`,
+            dateOfBirth: '1999-09-09',
+            sex: 'male',
+            placeOfBirth: 'Hà Nội',
+            registrationCommuneCode: '00004',
+          },
+        }),
+      ),
+    );
+    const ids: string[] = born.map((r) => r.json().idNumber);
+    const reads = await Promise.all(
+      [...ids, '001099999999'].map((id) =>
+        t.app.inject({ method: 'GET', url: `/api/registry/v1/people/${id}`, headers: auth(supervisor) }),
+      ),
+    );
+    expect(reads.map((r) => r.statusCode)).toEqual([...ids.map(() => 200), 404]);
+    expect(reads.slice(0, -1).map((r) => r.json().idNumber)).toEqual(ids);
+    for (const id of [...ids, '001099999999']) {
+      const log = await t.app.inject({
+        method: 'GET',
+        url: '/api/audit/v1/me/access-log',
+        headers: auth(await t.citizenToken(id)),
+      });
+      const byReads = log.json().items.filter((i: { action: string }) => i.action === 'registry.person.read');
+      expect(byReads).toHaveLength(1);
+      expect(byReads[0].actor.id).toBe('sup-1');
+    }
+  });
+
   it('rolls back the audit entry with a failed change', async () => {
     const citizen = await t.citizenToken('001090000124');
     const before = (

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccessLogItem, AccessLogQuery, presentAccessLogEntry } from './audit/access-log.presenter.ts';
-import { auditedRead, officerAccessor, readRecorder, recordAccess } from './audit/registry-audit.ts';
+import { auditedRead, officerAccessor, recordAccess, recordedPersonReader } from './audit/registry-audit.ts';
 import type { RegistryContext } from './context.ts';
 import {
   BirthRegistration,
@@ -26,6 +26,7 @@ import {
   Relatives,
 } from './person/person.schema.ts';
 import * as people from './person/person.service.ts';
+import { RecordedPersonReads } from './person/recorded-reads.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -80,6 +81,7 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   const verifyToken = officerTokenVerifier(officerTokenKey, ctx.units);
+  const personReads = new RecordedPersonReads(ctx.db, ctx.clock);
   api.addHook('onRequest', async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     const match = header?.match(/^Bearer ([A-Za-z0-9._~+/=-]+)$/);
@@ -187,7 +189,11 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
             (person) => [person.idNumber],
           )
         : // The hot path: one statement reads the person and records the read.
-          people.getPersonRecorded(ctx, request.params.idNumber, readRecorder(ctx, accessor(request))),
+          people.getPersonRecorded(
+            ctx,
+            request.params.idNumber,
+            recordedPersonReader(ctx, personReads, accessor(request)),
+          ),
   );
 
   api.get(

@@ -1,13 +1,9 @@
-import {
-  type AuditEntryInput,
-  appendAuditEntries,
-  insertEntriesCte,
-  prepareEntries,
-  subjectKey,
-} from '@dinhdanh/audit';
+import { type AuditEntryInput, appendAuditEntries, subjectKey } from '@dinhdanh/audit';
 import type { Db } from '@dinhdanh/db';
 import type { RegistryContext } from '../context.ts';
 import type { Officer } from '../officer/officer.ts';
+import { findPersonRow } from '../person/person.repository.ts';
+import type { RecordedPersonReads } from '../person/recorded-reads.ts';
 
 /**
  * Who reads or changes registry data, and why. Every access to a person's data becomes an
@@ -61,16 +57,14 @@ function entriesFor(
 }
 
 /**
- * The SQL that records `accessor` reading one person, to run in the reading statement itself
- * (undefined when reads are not audited, which only a benchmark baseline allows).
+ * Reads a person for `accessor`, recording the read atomically with it (batched with the other
+ * reads in flight, see RecordedPersonReads), or plainly when reads are not audited.
  */
-export function readRecorder(ctx: RegistryContext, accessor: Accessor, action = 'registry.person.read') {
+export function recordedPersonReader(ctx: RegistryContext, reads: RecordedPersonReads, accessor: Accessor) {
   return (idNumber: string) =>
     ctx.audit.auditReads
-      ? insertEntriesCte(
-          prepareEntries(entriesFor(ctx, accessor, action, [idNumber], {}), { clock: ctx.clock }),
-        )
-      : undefined;
+      ? reads.read(idNumber, entriesFor(ctx, accessor, 'registry.person.read', [idNumber], {})[0]!)
+      : findPersonRow(ctx.db, idNumber);
 }
 
 /** Records one access per person (deduplicated), e.g. `registry.person.read`. */

@@ -1,5 +1,5 @@
 import type { Db } from '@dinhdanh/db';
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { type PersonColumn, type PersonState, personColumns, rowToState } from './person.state.ts';
 
 /** All SQL touching registry.person and registry.person_event. */
@@ -36,21 +36,6 @@ export async function findPersonRow(
   let query = db.selectFrom('registry.person').selectAll().where('id_number', '=', idNumber);
   if (options.forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  return row ? { state: rowToState(row), version: Number(row.version) } : undefined;
-}
-
-/**
- * Reads a person and runs `recordRead` (audit-log CTEs from the audit package) in the same
- * statement: one round trip and one implicit transaction, so no data leaves without its record.
- */
-export async function findPersonRowRecorded(
-  db: Db,
-  idNumber: string,
-  recordRead: RawBuilder<unknown>,
-): Promise<{ state: PersonState; version: number } | undefined> {
-  const { rows } = await sql<Record<string, unknown>>`
-    WITH ${recordRead} SELECT * FROM registry.person WHERE id_number = ${idNumber}`.execute(db);
-  const row = rows[0];
   return row ? { state: rowToState(row), version: Number(row.version) } : undefined;
 }
 

@@ -1,5 +1,4 @@
 import { AppError, foldVietnamese } from '@dinhdanh/kernel';
-import type { RawBuilder } from 'kysely';
 import type { RegistryContext } from '../context.ts';
 import { decodeIdNumber } from '../id-number/id-number.ts';
 import { presentPerson, presentSummary } from './person.presenter.ts';
@@ -21,19 +20,15 @@ export async function findPerson(ctx: RegistryContext, idNumber: string): Promis
 }
 
 /**
- * A person read by someone whose read must be on the person's access log: the audit entry is
- * written by the same statement that reads the row (see findPersonRowRecorded).
+ * A person read by someone whose read must be on the person's access log: `read` fetches the
+ * row and records the read atomically (RecordedPersonReads), or plainly when reads are not audited.
  */
 export async function getPersonRecorded(
   ctx: RegistryContext,
   idNumber: string,
-  recordRead: (idNumber: string) => RawBuilder<unknown> | undefined,
+  read: (idNumber: string) => Promise<{ state: PersonState; version: number } | undefined>,
 ): Promise<Person> {
-  const id = assertIdNumber(idNumber, ctx.clock.now());
-  const record = recordRead(id);
-  const found = record
-    ? await repo.findPersonRowRecorded(ctx.db, id, record)
-    : await repo.findPersonRow(ctx.db, id);
+  const found = await read(assertIdNumber(idNumber, ctx.clock.now()));
   if (!found) throw new AppError('ERR_PERSON_NOT_FOUND');
   return presentPerson(found.state, found.version, ctx.units);
 }
