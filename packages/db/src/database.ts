@@ -13,15 +13,17 @@ import { pgliteDialect } from './pglite-dialect.ts';
 export type Db = Kysely<any>;
 
 /** A bulk session: raw statements and COPY inside one transaction, for seeding and imports. */
+export type CopyChunk = string | Uint8Array;
+export type CopyInput = Iterable<CopyChunk> | AsyncIterable<CopyChunk>;
+
 export interface BulkSession {
   exec(sql: string): Promise<void>;
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
-  /** COPY rows (already CSV-encoded, newline-terminated) into a table. */
-  copy(
-    table: string,
-    columns: readonly string[],
-    csv: Iterable<string> | AsyncIterable<string>,
-  ): Promise<void>;
+  /**
+   * COPY rows (already CSV-encoded, newline-terminated) into a table. Chunks may be text or UTF-8
+   * bytes; bytes pass through without being decoded and re-encoded.
+   */
+  copy(table: string, columns: readonly string[], csv: CopyInput): Promise<void>;
 }
 
 export interface Database {
@@ -141,8 +143,9 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
               (await pglite.query<Row>(sql, params ?? [])).rows,
             copy: async (table, columns, csv) => {
               // PGlite reads COPY input from a Blob; the caller's batches keep each blob small.
-              const parts: string[] = [];
-              for await (const chunk of csv as AsyncIterable<string>) parts.push(chunk);
+              const parts: (string | Uint8Array<ArrayBuffer>)[] = [];
+              for await (const chunk of csv as AsyncIterable<CopyChunk>)
+                parts.push(typeof chunk === 'string' ? chunk : new Uint8Array(chunk));
               await pglite.query(
                 `COPY ${table} (${columns.join(',')}) FROM '/dev/blob' WITH (FORMAT csv)`,
                 [],

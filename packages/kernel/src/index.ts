@@ -1,6 +1,12 @@
 export { type Clock, fixedClock, systemClock, vietnamDate } from './clock.ts';
 export { allRoles, Config, loadConfig, type Role } from './config.ts';
 export { AppError, type ErrorCode, errorCatalogue, isAppError, type Problem, toProblem } from './errors.ts';
-export { FileKeyStore, type KeyStore, StaticKeyStore } from './keys.ts';
+export {
+  type Ed25519PublicKey,
+  type Ed25519SigningKey,
+  FileKeyStore,
+  type KeyStore,
+  StaticKeyStore,
+} from './keys.ts';
 export { createLogger, type Logger, redactedPaths } from './logger.ts';
 export { foldVietnamese, normaliseName } from './text.ts';

@@ -166,13 +166,6 @@ export async function seedPopulation(database: Database, options: SeedOptions): 
   return result;
 }
 
-/**
- * The chunks as `BulkSession.copy` takes them. It streams what it is given (pg-copy-streams on
- * PostgreSQL, a Blob on PGlite), so UTF-8 bytes pass through unchanged and are not decoded and
- * re-encoded on the main thread; its signature only names strings.
- */
-const copyInput = (chunks: Uint8Array[]) => chunks as unknown as string[];
-
 async function loadBatch(
   database: Database,
   batch: SeedBatch,
@@ -184,13 +177,13 @@ async function loadBatch(
     if (database.kind === 'postgres') await session.exec('SET LOCAL synchronous_commit = off');
     // An abort between two tables rolls the whole batch back.
     signal?.throwIfAborted();
-    await session.copy('registry.household', householdColumns, copyInput(batch.household));
+    await session.copy('registry.household', householdColumns, batch.household);
     signal?.throwIfAborted();
-    await session.copy('registry.household_event', householdEventColumns, copyInput(batch.householdEvent));
+    await session.copy('registry.household_event', householdEventColumns, batch.householdEvent);
     signal?.throwIfAborted();
-    await session.copy('registry.person', personColumns, copyInput(batch.person));
+    await session.copy('registry.person', personColumns, batch.person);
     signal?.throwIfAborted();
-    await session.copy('registry.person_event', personEventColumns, copyInput(batch.personEvent));
+    await session.copy('registry.person_event', personEventColumns, batch.personEvent);
     signal?.throwIfAborted();
   });
 }
