@@ -130,6 +130,10 @@ describe('officer console (Chromium)', () => {
     const text = (await entries.allTextContents()).join('\n');
     expect(text).toContain('Xem thông tin');
     expect(text).toContain('sup-e2e');
+    if (process.env.DINHDANH_SCREENSHOTS === '1') {
+      await page.getByTestId('access-log-section').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshots, 'officer-access-log.png') });
+    }
     await page.close();
   });
 
