@@ -1078,14 +1078,13 @@ export class PopulationGenerator {
     const suffix = `,${this.recordedAt},${SEED_ACTOR},,${SEED_REASON},${SEED_LEGAL_BASIS},"`;
     let events =
       `${id},1,initial_load,${dob}${suffix}{""changes"":{""idNumber"":""${id}"",""oldIdNumber"":${jOrNull(p.oldIdNumber)},` +
-      `""fullName"":""${p.fullName8}"",""otherNames"":[],""dateOfBirth"":""${dob}"",""sex"":""${p.sex}"",` +
+      `""fullName"":""${p.fullName8}"",""dateOfBirth"":""${dob}"",""sex"":""${p.sex}"",` +
       `""placeOfBirth"":${placeOfBirth.json},""birthRegistrationPlace"":${regJson},""placeOfOrigin"":${origin.originJson},` +
-      `""ethnicity"":${ethnicity.json},""religion"":${religion.json},""nationality"":${VIET_NAM_JSON},""bloodType"":${jOrNull(p.bloodType)},` +
-      `""permanentAddress"":${address},""temporaryResidence"":null,""currentResidence"":null,""temporaryAbsence"":null,` +
+      `""ethnicity"":${ethnicity.json},""religion"":${religion.json},""bloodType"":${jOrNull(p.bloodType)},` +
+      `""permanentAddress"":${address},` +
       `""residenceFileNumber"":""${household.residenceFileNumber}"",""householdId"":""${householdId}"",""relationToHead"":""${p.relation}"",` +
-      `""fatherIdNumber"":${jOrNull(father)},""motherIdNumber"":${jOrNull(mother)},""guardianIdNumber"":null,` +
-      `""legalRepresentativeIdNumber"":null,""relatives"":{},""missingSince"":null,""phone"":${jOrNull(p.phone)},""email"":null,` +
-      `""biometrics"":${biometrics || '{}'},""cards"":[]}}"\n`;
+      `""fatherIdNumber"":${jOrNull(father)},""motherIdNumber"":${jOrNull(mother)},""phone"":${jOrNull(p.phone)},` +
+      `""biometrics"":${biometrics || '{}'}}}"\n`;
     let version = 1;
     let marital: MaritalStatus = 'single';
     let spouse = '';
@@ -1121,7 +1120,6 @@ export class PopulationGenerator {
 
 const REFORM_DAY = dayOf('2025-07-01');
 const VIET_NAM = Buffer.from('Việt Nam', 'utf8').toString('latin1');
-const VIET_NAM_JSON = `""${VIET_NAM}""`;
 
 const FIRST_DAY = dayOf('1900-01-01');
 

@@ -25,7 +25,11 @@ export function householdAddress(household: SeedHousehold): AddressInput {
   return { scheme: '2025', communeCode: household.commune.code, detail: household.detail };
 }
 
-/** The first event's changes: the whole state except marital status, spouse and death. */
+/**
+ * The first event's changes: the state except marital status, spouse and death, leaving out
+ * fields that equal their defaults (emptyPersonState) — the fold gives the same state, and the
+ * load carries about 250 fewer bytes per person.
+ */
 export function initialChanges(p: SeedPerson): Partial<PersonState> {
   const household = p.household;
   const reg = p.registration;
@@ -33,7 +37,6 @@ export function initialChanges(p: SeedPerson): Partial<PersonState> {
     idNumber: p.idNumber,
     oldIdNumber: p.oldIdNumber,
     fullName: p.fullName,
-    otherNames: [],
     dateOfBirth: isoOf(p.dob),
     sex: p.sex,
     placeOfBirth: reg.placeOfBirth,
@@ -41,27 +44,17 @@ export function initialChanges(p: SeedPerson): Partial<PersonState> {
     placeOfOrigin: p.origin.origin,
     ethnicity: p.group.name,
     religion: p.religion,
-    nationality: 'Việt Nam',
     bloodType: p.bloodType,
     permanentAddress: householdAddress(household),
-    temporaryResidence: null,
-    currentResidence: null,
-    temporaryAbsence: null,
     residenceFileNumber: household.residenceFileNumber,
     householdId: String(household.id),
     relationToHead: p.relation,
     fatherIdNumber: p.father?.idNumber ?? null,
     motherIdNumber: p.mother?.idNumber ?? null,
-    guardianIdNumber: null,
-    legalRepresentativeIdNumber: null,
-    relatives: {},
-    missingSince: null,
     phone: p.phone,
-    email: null,
     biometrics: p.hasFace
       ? { face: { templateHash: faceHash(p.idNumber), imageKey: `portraits/${p.idNumber}.jpg` } }
       : {},
-    cards: [],
   };
 }
 
