@@ -4,6 +4,7 @@ import { foldVietnamese } from '@dinhdanh/kernel';
 import { idNumberPrefix, permutedSerial } from '../id-number/id-number.ts';
 import type { MaritalStatus, RelationToHead, Sex } from '../person/person.schema.ts';
 import { Random, ranked, Weighted } from './prng.ts';
+import { SortedTableText, TableText } from './seed.copy-text.ts';
 import {
   apProvinces,
   banNames,
@@ -117,8 +118,6 @@ export interface SeedBatch {
 export const SEED_ACTOR = 'system:seed';
 export const SEED_REASON = 'synthetic demo population';
 export const SEED_LEGAL_BASIS = 'dinhdanh seed (synthetic data)';
-
-const CHUNK = 1 << 20;
 
 /** Text for JSON inside a quoted CSV field: the caller guarantees no quotes, backslashes or controls. */
 const j = (text: string) => `""${text}""`;
@@ -1229,75 +1228,6 @@ const childrenTables = childrenByCohort.map(
 function childrenWeights(birthYear: number): Weighted<number> {
   for (const [until, table] of childrenTables) if (birthYear < until) return table;
   return childrenTables[childrenTables.length - 1]![1];
-}
-
-/**
- * One table's COPY text as UTF-8 bytes, in chunks of about 1 MB. Lines are one-byte strings
- * (see encoding), so each is copied in as it comes and dies young.
- */
-class TableText {
-  readonly chunks: Uint8Array[] = [];
-  private buffer: Buffer | undefined;
-  private offset = 0;
-
-  add(text: string): void {
-    let buffer = this.buffer;
-    if (!buffer || this.offset + text.length > buffer.length) {
-      this.flush();
-      buffer = this.buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK, text.length));
-    }
-    this.offset += buffer.write(text, this.offset, 'latin1');
-  }
-
-  flush(): void {
-    if (this.buffer && this.offset > 0) this.chunks.push(this.buffer.subarray(0, this.offset));
-    this.buffer = undefined;
-    this.offset = 0;
-  }
-}
-
-/**
- * A person-keyed table's COPY text, written in ID-number order within the batch: index inserts
- * then walk the primary key (and the other ID-led indexes) in order, which PostgreSQL does
- * measurably faster than random order. Lines are kept in one growing buffer with their keys,
- * and copied out in order at the end of the batch.
- */
-class SortedTableText {
-  private buffer = Buffer.allocUnsafeSlow(CHUNK * 4);
-  private offset = 0;
-  private readonly keys: string[] = [];
-  private readonly starts: number[] = [];
-
-  add(key: string, text: string): void {
-    if (this.offset + text.length > this.buffer.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.offset + text.length));
-      this.buffer.copy(bigger, 0, 0, this.offset);
-      this.buffer = bigger;
-    }
-    this.keys.push(key);
-    this.starts.push(this.offset);
-    this.offset += this.buffer.write(text, this.offset, 'latin1');
-  }
-
-  chunks(): Uint8Array[] {
-    const { keys, starts, buffer } = this;
-    const order = keys.map((_, i) => i).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
-    const chunks: Uint8Array[] = [];
-    let out = Buffer.allocUnsafeSlow(Math.min(CHUNK, this.offset));
-    let at = 0;
-    for (const i of order) {
-      const start = starts[i] as number;
-      const end = i + 1 < starts.length ? (starts[i + 1] as number) : this.offset;
-      if (at + end - start > out.length) {
-        chunks.push(out.subarray(0, at));
-        out = Buffer.allocUnsafeSlow(Math.max(CHUNK, end - start));
-        at = 0;
-      }
-      at += buffer.copy(out, at, start, end);
-    }
-    if (at > 0) chunks.push(out.subarray(0, at));
-    return chunks;
-  }
 }
 
 /** Accumulates a batch's COPY text. */
