@@ -26,7 +26,7 @@ import { type Database, migrate, openDatabase } from '@dinhdanh/db';
 import { StaticKeyStore } from '@dinhdanh/kernel';
 import pg from 'pg';
 import { prepareDatabase } from '../apps/server/src/platform.ts';
-import { startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
+import { createClusterDatabase, startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
 
 export interface LatencyFigures {
   p50Ms: number;
@@ -64,20 +64,6 @@ const latency = (samples: number[]): LatencyFigures => {
   const sorted = [...samples].sort((a, b) => a - b);
   return { p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), samples: sorted.length };
 };
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 // A deterministic mix of officer reads and registry writes about 50,000 people.
 function syntheticEntries(count: number): AuditEntryInput[] {
@@ -117,7 +103,7 @@ async function benchAppend(
   serverUrl: string,
   options: { entries: number; batchSize: number; writers: number },
 ) {
-  const url = await createDatabase(serverUrl, 'audit_bench');
+  const url = await createClusterDatabase(serverUrl, 'audit_bench');
   const database = await openDatabase({ url, poolSize: options.writers + 2 });
   try {
     await prepareDatabase(database);
@@ -233,7 +219,10 @@ async function buildTree(database: Database, size: number): Promise<void> {
 }
 
 async function benchProofs(serverUrl: string, size: number, samples: number) {
-  const database = await openDatabase({ url: await createDatabase(serverUrl, 'audit_big'), poolSize: 2 });
+  const database = await openDatabase({
+    url: await createClusterDatabase(serverUrl, 'audit_big'),
+    poolSize: 2,
+  });
   try {
     await migrate(database, await auditMigrations());
     const buildStarted = performance.now();

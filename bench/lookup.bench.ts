@@ -3,24 +3,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@dinhdanh/db';
-import { fixedClock } from '@dinhdanh/kernel';
+import { fixedClock, foldVietnamese } from '@dinhdanh/kernel';
 import { AdminUnits, defaultRules, issueOfficerToken, searchPeople } from '@dinhdanh/registry';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from '../packages/db/src/testing/postgres-cluster.ts';
 
 async function waitFor(url: string, child: ChildProcess, seconds = 120): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
@@ -184,7 +174,6 @@ export async function runLookupBench(options: {
       await searchPeople(ctx, { fullName: row.full_name, dateOfBirth: row.date_of_birth });
       searchTimes.push(performance.now() - t0);
     }
-    const { foldVietnamese } = await import('@dinhdanh/kernel');
     for (const row of queries) {
       const t0 = performance.now();
       await sql`SELECT id_number, full_name, date_of_birth FROM registry.person

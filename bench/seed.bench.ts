@@ -16,7 +16,7 @@ import { type Database, openDatabase } from '@dinhdanh/db';
 import { personColumns, seedPopulation } from '@dinhdanh/registry';
 import pg from 'pg';
 import { prepareDatabase } from '../apps/server/src/platform.ts';
-import { startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
+import { createClusterDatabase, startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
 import { PopulationGenerator, type SeedBatch } from '../packages/registry/src/seed/seed.generator.ts';
 import {
   DEFAULT_AS_OF,
@@ -65,20 +65,6 @@ const tables = [
   { key: 'person', table: 'registry.person', columns: personColumns },
   { key: 'personEvent', table: 'registry.person_event', columns: personEventColumns },
 ] as const;
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -153,7 +139,7 @@ export async function runSeedBench(options: SeedBenchOptions = {}): Promise<Seed
   process.once('SIGINT', stopOnSignal);
   try {
     // (a) dinhdanh seed, end to end.
-    const seededUrl = await createDatabase(serverUrl, 'seed_bench');
+    const seededUrl = await createClusterDatabase(serverUrl, 'seed_bench');
     const seeded = await migrated(seededUrl, concurrency + 2);
     log(`seeding ${people.toLocaleString('en')} people (batch ${batchSize}, concurrency ${concurrency}) …`);
     let lastLog = 0;
@@ -181,7 +167,7 @@ export async function runSeedBench(options: SeedBenchOptions = {}): Promise<Seed
     // (b) the anchor: the same population as files (not timed), then raw COPY FROM them.
     log('writing the same population to CSV files (not timed) …');
     const { files, bytes, generatorSeconds } = await writeFiles(dir, { people, seed, batchSize });
-    const copyUrl = await createDatabase(serverUrl, 'copy_bench');
+    const copyUrl = await createClusterDatabase(serverUrl, 'copy_bench');
     const anchor = await migrated(copyUrl, 2);
     await anchor.close();
     const client = new pg.Client({ connectionString: copyUrl });

@@ -3,11 +3,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../database.ts';
 
-export { findPostgresBinDir, POSTGRES_MISSING_MESSAGE, startPostgresCluster } from './postgres-cluster.ts';
+import { createClusterDatabase } from './postgres-cluster.ts';
+
+export {
+  createClusterDatabase,
+  findPostgresBinDir,
+  freePort,
+  POSTGRES_MISSING_MESSAGE,
+  startPostgresCluster,
+} from './postgres-cluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,19 +36,13 @@ let templateBlob: Blob | undefined;
 export async function testDatabase(): Promise<Database> {
   const kind = inject('dbKind');
   if (kind === 'postgres') {
-    const serverUrl = inject('postgresUrl');
-    const name = `dd_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplate')}`);
-    } finally {
-      await admin.end();
-    }
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const database = await openDatabase({ url: url.toString(), poolSize: 8 });
-    return Object.assign(database, { url: url.toString() });
+    const url = await createClusterDatabase(
+      inject('postgresUrl'),
+      `dd_test_${randomBytes(6).toString('hex')}`,
+      inject('postgresTemplate'),
+    );
+    const database = await openDatabase({ url, poolSize: 8 });
+    return Object.assign(database, { url });
   }
   templateBlob ??= new Blob([await readFile(inject('pgliteTemplate'))]);
   return openDatabase({ loadDataDir: templateBlob });

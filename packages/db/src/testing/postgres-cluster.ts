@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 export const POSTGRES_MISSING_MESSAGE =
   'PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. The test suite runs every database test ' +
@@ -30,7 +31,8 @@ export function findPostgresBinDir(): string | undefined {
   );
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -117,4 +119,28 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       }
     },
   };
+}
+
+/**
+ * Creates a database on a running server (dropping one of that name first; optionally from a
+ * template) and returns its URL.
+ */
+export async function createClusterDatabase(
+  serverUrl: string,
+  name: string,
+  template?: string,
+): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name) || (template && !/^[a-z_][a-z0-9_]*$/.test(template)))
+    throw new Error(`invalid database name ${name}`);
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

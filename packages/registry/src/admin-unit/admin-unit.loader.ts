@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { csvRow, type Database, parseCsv } from '@dinhdanh/db';
+import { type BulkSession, csvRow, type Database, parseCsv } from '@dinhdanh/db';
 import type { AdminUnit } from './admin-units.ts';
 
 const dataDir = new URL('../../data/', import.meta.url);
@@ -132,12 +132,17 @@ export async function readReferenceData(): Promise<ReferenceData> {
 
 /** Loads the reference data into the database in one transaction. Does nothing when it is already there. */
 export async function loadAdminUnits(database: Database): Promise<{ loaded: boolean; units: number }> {
+  const count = async (session: BulkSession) =>
+    (await session.query<{ n: number }>('SELECT count(*)::int AS n FROM registry.admin_unit'))[0]?.n ?? 0;
+  // Every start calls this; the files are parsed only while the table is still empty.
+  const present = await database.bulk(count);
+  if (present > 0) return { loaded: false, units: present };
   const data = await readReferenceData();
   return database.bulk(async (session) => {
-    const [existing] = await session.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM registry.admin_unit',
-    );
-    if ((existing?.n ?? 0) > 0) return { loaded: false, units: existing?.n ?? 0 };
+    // Two processes starting together must not both load.
+    await session.query('LOCK TABLE registry.admin_unit IN EXCLUSIVE MODE');
+    const existing = await count(session);
+    if (existing > 0) return { loaded: false, units: existing };
     await session.copy(
       'registry.admin_unit',
       [
