@@ -106,6 +106,109 @@ export const errorCatalogue = {
     vi: 'Dữ liệu đã bị thay đổi, vui lòng thử lại.',
     en: 'The data changed concurrently; please retry.',
   },
+
+  // ── eID accounts (packages/identity) ──
+  ERR_REGISTRATION_MISMATCH: {
+    status: 400,
+    vi: 'Thông tin đăng ký không khớp với Cơ sở dữ liệu quốc gia về dân cư.',
+    en: 'The registration details do not match the National Population Database.',
+  },
+  ERR_REGISTRATION_EXPIRED: {
+    status: 410,
+    vi: 'Phiên đăng ký đã hết hạn, vui lòng đăng ký lại.',
+    en: 'The registration has expired; please start again.',
+  },
+  ERR_REGISTRATION_STEP: {
+    status: 409,
+    vi: 'Bước đăng ký không đúng thứ tự.',
+    en: 'This registration step is out of order.',
+  },
+  ERR_ACCOUNT_EXISTS: {
+    status: 409,
+    vi: 'Công dân đã có tài khoản định danh điện tử.',
+    en: 'This person already has an eID account.',
+  },
+  ERR_ACCOUNT_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy tài khoản định danh điện tử.',
+    en: 'The eID account was not found.',
+  },
+  ERR_ACCOUNT_LOCKED: {
+    status: 403,
+    vi: 'Tài khoản định danh điện tử đang bị khóa.',
+    en: 'The eID account is locked.',
+  },
+  ERR_NOT_ELIGIBLE: {
+    status: 403,
+    vi: 'Không đủ điều kiện để có tài khoản định danh điện tử theo cách này.',
+    en: 'Not eligible for an eID account this way.',
+  },
+  ERR_OTP_INVALID: {
+    status: 400,
+    vi: 'Mã xác thực không đúng.',
+    en: 'The verification code is incorrect.',
+  },
+  ERR_OTP_EXPIRED: {
+    status: 410,
+    vi: 'Mã xác thực đã hết hạn hoặc đã được sử dụng.',
+    en: 'The verification code has expired or was already used.',
+  },
+  ERR_FACE_MISMATCH: {
+    status: 400,
+    vi: 'Ảnh khuôn mặt không khớp với ảnh chân dung trong cơ sở dữ liệu.',
+    en: 'The face capture does not match the portrait on record.',
+  },
+  ERR_FINGERPRINT_MISMATCH: {
+    status: 400,
+    vi: 'Vân tay không khớp với dữ liệu trong cơ sở dữ liệu.',
+    en: 'The fingerprint does not match the record.',
+  },
+  ERR_BIOMETRIC_REFERENCE_MISSING: {
+    status: 409,
+    vi: 'Cơ sở dữ liệu chưa có dữ liệu sinh trắc học để đối chiếu.',
+    en: 'The database holds no biometric reference to compare with.',
+  },
+  ERR_PASSWORD_WEAK: {
+    status: 400,
+    vi: 'Mật khẩu quá yếu hoặc quá phổ biến, vui lòng chọn mật khẩu khác.',
+    en: 'The password is too weak or too common; choose another.',
+  },
+  ERR_LOGIN_FAILED: {
+    status: 401,
+    vi: 'Thông tin đăng nhập không đúng.',
+    en: 'The login details are incorrect.',
+  },
+  ERR_LOGIN_EXPIRED: {
+    status: 410,
+    vi: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.',
+    en: 'The login attempt has expired; please log in again.',
+  },
+  ERR_LOGIN_THROTTLED: {
+    status: 429,
+    vi: 'Đăng nhập sai quá nhiều lần, vui lòng thử lại sau.',
+    en: 'Too many failed logins; try again later.',
+  },
+  ERR_PASSKEY_INVALID: {
+    status: 400,
+    vi: 'Khóa truy cập (passkey) không hợp lệ.',
+    en: 'The passkey response is invalid.',
+  },
+  ERR_TOTP_NOT_ENROLLED: {
+    status: 409,
+    vi: 'Tài khoản chưa đăng ký ứng dụng xác thực.',
+    en: 'No authenticator app is enrolled on this account.',
+  },
+  ERR_QR_LOGIN_EXPIRED: {
+    status: 410,
+    vi: 'Mã QR đăng nhập đã hết hạn hoặc đã được sử dụng.',
+    en: 'The QR login has expired or was already used.',
+  },
+  ERR_LEVEL_INSUFFICIENT: {
+    status: 403,
+    vi: 'Cần tài khoản định danh điện tử mức độ 2.',
+    en: 'A level-2 eID account is required.',
+  },
+  // ── end of eID accounts ──
 } as const satisfies Record<string, { status: number; vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
