@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
-const Roles = z.enum(['registry', 'audit', 'web']);
+const Roles = z.enum(['registry', 'audit', 'idp', 'web']);
 export type Role = z.infer<typeof Roles>;
 export const allRoles: readonly Role[] = Roles.options;
 
@@ -31,13 +31,48 @@ export const Config = z
     checkpointEveryMs: z.coerce.number().int().min(1000),
     /** PostgreSQL pool size per process. */
     dbPoolSize: z.coerce.number().int().min(1).max(500),
+    /** OpenID provider issuer URL; defaults to the server's own origin (http://host:port). */
+    issuer: z.string().url().optional(),
+    /** Redis for short-lived OIDC state and shared rate limits when more than one process runs. */
+    redisUrl: z.string().url().optional(),
+    /** Where one-time codes go: the development outbox, or an HTTP SMS gateway. */
+    smsGateway: z.enum(['development', 'http']),
+    smsGatewayUrl: z.string().url().optional(),
+    /** Face and fingerprint matchers: development adapters (not biometric matchers) or an HTTP service. */
+    biometricMatcher: z.enum(['development', 'http']),
+    biometricMatcherUrl: z.string().url().optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.smsGateway === 'http' && !config.smsGatewayUrl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smsGatewayUrl'],
+        message: 'DINHDANH_SMS_GATEWAY_URL is required',
+      });
+    if (config.biometricMatcher === 'http' && !config.biometricMatcherUrl)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['biometricMatcherUrl'],
+        message: 'DINHDANH_BIOMETRIC_MATCHER_URL is required',
+      });
     if (config.mode === 'production') {
       if (!config.databaseUrl)
         ctx.addIssue({ code: 'custom', path: ['databaseUrl'], message: 'production requires DATABASE_URL' });
       if (!config.auditReads)
         ctx.addIssue({ code: 'custom', path: ['auditReads'], message: 'production always audits reads' });
+      if (config.smsGateway === 'development')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['smsGateway'],
+          message: 'production refuses the development SMS outbox; set DINHDANH_SMS_GATEWAY=http',
+        });
+      if (config.biometricMatcher === 'development')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['biometricMatcher'],
+          message:
+            'production refuses the development face/fingerprint adapters; set DINHDANH_BIOMETRIC_MATCHER=http',
+        });
       if (!config.officerTokenSecret)
         ctx.addIssue({
           code: 'custom',
@@ -78,6 +113,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbPoolSize: env.DINHDANH_DB_POOL_SIZE ?? 10,
     auditReads: env.DINHDANH_AUDIT_READS !== 'false',
     checkpointEveryMs: env.DINHDANH_CHECKPOINT_EVERY_MS ?? 60_000,
+    issuer: env.DINHDANH_ISSUER || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    smsGateway: env.DINHDANH_SMS_GATEWAY ?? (mode === 'production' ? 'http' : 'development'),
+    smsGatewayUrl: env.DINHDANH_SMS_GATEWAY_URL || undefined,
+    biometricMatcher: env.DINHDANH_BIOMETRIC_MATCHER ?? (mode === 'production' ? 'http' : 'development'),
+    biometricMatcherUrl: env.DINHDANH_BIOMETRIC_MATCHER_URL || undefined,
     ...overrides,
   };
   const parsed = Config.safeParse(raw);

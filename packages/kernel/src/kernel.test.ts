@@ -19,7 +19,7 @@ describe('config', () => {
       mode: 'development',
       port: 3000,
       host: '127.0.0.1',
-      roles: ['registry', 'audit', 'web'],
+      roles: ['registry', 'audit', 'idp', 'web'],
     });
     expect(config.dataDir.endsWith('data/pg')).toBe(true);
   });
@@ -28,6 +28,25 @@ describe('config', () => {
     expect(() => loadConfig({ DINHDANH_MODE: 'production' })).toThrowError(
       /DATABASE_URL.*DINHDANH_OFFICER_TOKEN_SECRET/,
     );
+  });
+
+  it('refuses the development SMS outbox and biometric adapters in production', () => {
+    const env = {
+      DINHDANH_MODE: 'production',
+      DATABASE_URL: 'postgres://db/x',
+      DINHDANH_OFFICER_TOKEN_SECRET: 'x'.repeat(43),
+    };
+    expect(() => loadConfig({ ...env, DINHDANH_SMS_GATEWAY: 'development' })).toThrowError(/smsGateway/);
+    expect(() => loadConfig({ ...env, DINHDANH_BIOMETRIC_MATCHER: 'development' })).toThrowError(
+      /biometricMatcher/,
+    );
+    expect(() => loadConfig(env)).toThrowError(/DINHDANH_SMS_GATEWAY_URL/);
+    const config = loadConfig({
+      ...env,
+      DINHDANH_SMS_GATEWAY_URL: 'https://sms.example/send',
+      DINHDANH_BIOMETRIC_MATCHER_URL: 'https://match.example/v1',
+    });
+    expect(config.smsGateway).toBe('http');
   });
 
   it('rejects invalid values with every problem listed', () => {
