@@ -1,5 +1,5 @@
 import { testDatabaseKind } from '@dinhdanh/db/testing';
-import { decodeIdNumber } from '@dinhdanh/registry';
+import { decodeIdNumber, readRegistryChanges } from '@dinhdanh/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './test-app.ts';
 
@@ -277,6 +277,20 @@ describe(`registry API (${testDatabaseKind()})`, () => {
     });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('ERR_PERSON_DECEASED');
+    // The change feed tells followers (eID accounts, agencies) of the death once, and of the
+    // spouse's changed civil status; it carries field names, never values.
+    const changes = await readRegistryChanges(t.database.db, { after: 0, limit: 1000 });
+    const mine = changes.filter((c) => c.idNumber === husband.idNumber || c.idNumber === wife.idNumber);
+    expect(mine.map((c) => [c.idNumber, c.type])).toEqual([
+      [husband.idNumber, 'person.born'],
+      [wife.idNumber, 'person.born'],
+      [husband.idNumber, 'person.civil_status_changed'],
+      [wife.idNumber, 'person.civil_status_changed'],
+      [husband.idNumber, 'person.died'],
+      [wife.idNumber, 'person.civil_status_changed'],
+    ]);
+    expect(mine.at(-2)).toMatchObject({ effectiveDate: '2026-01-15', fields: ['dateOfDeath'] });
+    expect(mine.map((c) => c.id)).toEqual([...mine.map((c) => c.id)].sort((a, b) => a - b));
     const future = await t.app.inject({
       method: 'POST',
       url: '/api/registry/v1/deaths',

@@ -7,6 +7,12 @@ export {
   type RegistryAudit,
   recordAccess,
 } from './audit/registry-audit.ts';
+export {
+  type RegistryChange,
+  type RegistryChangeType,
+  readRegistryChanges,
+  registryChangeTypes,
+} from './change/change-feed.ts';
 export { citizenAccessLogRoutes } from './citizen/access-log.routes.ts';
 export { issueCitizenToken, verifyCitizenToken } from './citizen/citizen-token.ts';
 export { defaultRules, type RegistryContext, type RegistryRules } from './context.ts';

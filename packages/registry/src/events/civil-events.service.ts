@@ -1,6 +1,7 @@
 import type { Db } from '@dinhdanh/db';
 import { AppError, vietnamDate } from '@dinhdanh/kernel';
 import { type Accessor, DEFAULT_READ_BASIS, recordAccess } from '../audit/registry-audit.ts';
+import { appendRegistryChanges, changeTypesOf } from '../change/change-feed.ts';
 import type { RegistryContext } from '../context.ts';
 import { appendHouseholdEvent, findHousehold } from '../household/household.repository.ts';
 import { idNumberPrefix, randomIdNumber } from '../id-number/id-number.ts';
@@ -87,6 +88,13 @@ async function changePerson(
     data: { changes, previous },
   });
   await repo.updatePersonRow(trx, stateToRow(state, version, provinceOf(ctx)));
+  await appendRegistryChanges(
+    trx,
+    idNumber,
+    changeTypesOf(meta.type, changes, previous),
+    meta.effectiveDate,
+    Object.keys(changes),
+  );
   // The audit entry names the fields changed, never their values (those stay in the registry).
   await recordAccess(trx, ctx, accessorOf(meta), `registry.${meta.type}`, [idNumber], {
     version,
@@ -250,6 +258,7 @@ export async function registerBirth(ctx: RegistryContext, officer: Officer, inpu
       actor,
       actorUnit,
     };
+    await appendRegistryChanges(trx, state.idNumber, ['person.born'], birth.dateOfBirth, []);
     await recordAccess(trx, ctx, accessorOf(meta), 'registry.birth_registered', [state.idNumber], {
       version: 1,
       householdId: household?.householdId ?? null,
