@@ -209,6 +209,34 @@ export const errorCatalogue = {
     en: 'A level-2 eID account is required.',
   },
   // ── end of eID accounts ──
+
+  // ── OpenID provider (packages/oidc) ──
+  ERR_OIDC_CLIENT_INVALID: {
+    status: 400,
+    vi: 'Thông tin đăng ký bên sử dụng dịch vụ (RP) không hợp lệ.',
+    en: 'The relying-party registration is invalid.',
+  },
+  ERR_OIDC_CLIENT_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy bên sử dụng dịch vụ (RP).',
+    en: 'The relying party was not found.',
+  },
+  ERR_OIDC_INTERACTION_NOT_FOUND: {
+    status: 404,
+    vi: 'Yêu cầu đăng nhập không tồn tại hoặc đã hết hạn, vui lòng bắt đầu lại từ dịch vụ.',
+    en: 'The login request does not exist or has expired; start again from the service.',
+  },
+  ERR_OIDC_INTERACTION_STATE: {
+    status: 409,
+    vi: 'Yêu cầu đăng nhập không ở bước này.',
+    en: 'The login request is not at this step.',
+  },
+  ERR_OIDC_CONSENT_NOT_FOUND: {
+    status: 404,
+    vi: 'Không có sự đồng ý chia sẻ dữ liệu với dịch vụ này.',
+    en: 'There is no data-sharing consent for this service.',
+  },
+  // ── end of OpenID provider ──
 } as const satisfies Record<string, { status: number; vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 
-export const ActorKind = z.enum(['officer', 'citizen', 'agency', 'system']);
+export const ActorKind = z.enum(['officer', 'citizen', 'agency', 'system', 'relying_party']);
 export type ActorKind = z.infer<typeof ActorKind>;
 
 /** Dotted lower-case names: `registry.person.read`, `registry.birth_registered`. */

@@ -1,0 +1,27 @@
+// The OpenID provider for relying parties. See README.md.
+
+export { shortLivedModels } from './adapter/adapter-factory.ts';
+export { RedisAdapter } from './adapter/redis-adapter.ts';
+export { SqlAdapter, sweepExpiredModels } from './adapter/sql-adapter.ts';
+export { claimLabels, claimsForScopes, knownScopes } from './claims/claim-catalogue.ts';
+export { ClientRegistration, PublicJwks, RelyingParty } from './client/client.schema.ts';
+export { findClient, getClient, listClients, registerClient, removeClient } from './client/client.service.ts';
+export {
+  ACR_LEVEL1,
+  ACR_LEVEL2,
+  IDENTITY_SESSION_COOKIE,
+  type IdentityPort,
+  type IdentitySession,
+  type OidcAccount,
+  type OidcContext,
+} from './context.ts';
+export { oidcMigrations } from './migrations.ts';
+export { type OidcRoutesOptions, oidcRoutes } from './oidc.routes.ts';
+export { createOidc, type Oidc } from './oidc.ts';
+export { clientMetadata, type ProviderOptions } from './provider/provider.ts';
+export {
+  ephemeralProviderKeys,
+  loadProviderKeys,
+  type PrivateJwk,
+  rotateProviderKeys,
+} from './provider/provider-keys.ts';
