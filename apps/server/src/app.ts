@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Database, ping } from '@dinhdanh/db';
 import { AppError, type Clock, type Config, type Logger, systemClock } from '@dinhdanh/kernel';
+import { createOidc, type IdentityPort, type Oidc, oidcRoutes, type PrivateJwk } from '@dinhdanh/oidc';
 import {
   type AdminUnits,
   citizenAccessLogRoutes,
@@ -17,6 +18,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import { sendProblem, toAppError } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
 
@@ -31,6 +33,18 @@ export interface AppDeps {
   clock?: Clock;
   /** Directory of the built web app; defaults to apps/web/dist. */
   webDist?: string;
+  /** The OpenID provider (role idp): identity's hand-off and the provider's keys. */
+  oidc?: OidcDeps;
+}
+
+export interface OidcDeps {
+  identity: IdentityPort;
+  signingKeys: PrivateJwk[];
+  cookieKey: Uint8Array;
+  pairwiseKey: Uint8Array;
+  redis?: Redis | undefined;
+  /** Called with the provider once built, e.g. to wire identity's hooks.sessionEnded. */
+  onReady?: (oidc: Oidc) => void;
 }
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -149,6 +163,44 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       citizenTokenKey: deps.citizenTokenKey,
     });
   }
+
+  // ── OpenID provider ──
+  if (config.roles.includes('idp') && deps.oidc) {
+    const clock = deps.clock ?? systemClock;
+    const oidc = createOidc(
+      {
+        db: database.db,
+        clock,
+        logger,
+        identity: deps.oidc.identity,
+        registry: {
+          db: database.db,
+          units: deps.units,
+          clock,
+          rules: defaultRules,
+          audit: { subjectSecret: deps.subjectSecret, auditReads: config.auditReads },
+        },
+        subjectSecret: deps.subjectSecret,
+      },
+      {
+        issuer: config.issuer ?? `http://${config.host}:${config.port}`,
+        signingKeys: deps.oidc.signingKeys,
+        cookieKey: deps.oidc.cookieKey,
+        pairwiseKey: deps.oidc.pairwiseKey,
+        redis: deps.oidc.redis,
+        // An https issuer means TLS ends at a proxy in front: trust its X-Forwarded-* headers.
+        proxy: (config.issuer ?? '').startsWith('https:'),
+      },
+    );
+    await app.register(oidcRoutes, { oidc, officerTokenKey: deps.officerTokenKey });
+    const sweeper = setInterval(() => {
+      oidc.sweep().catch((error: unknown) => logger.warn({ err: error }, 'oidc sweep failed'));
+    }, 60_000);
+    sweeper.unref();
+    app.addHook('onClose', async () => clearInterval(sweeper));
+    deps.oidc.onReady?.(oidc);
+  }
+  // ── end of OpenID provider ──
 
   const webDist = deps.webDist ?? defaultWebDist;
   if (config.roles.includes('web') && existsSync(webDist)) {

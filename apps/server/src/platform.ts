@@ -1,11 +1,17 @@
 import { auditMigrations, SUBJECT_KEY_NAME } from '@dinhdanh/audit';
 import { type Database, type Migration, migrate, openDatabase } from '@dinhdanh/db';
 import { type Config, FileKeyStore, type KeyStore } from '@dinhdanh/kernel';
+import { loadProviderKeys, oidcMigrations, type PrivateJwk } from '@dinhdanh/oidc';
 import { AdminUnits, loadAdminUnits, registryMigrations } from '@dinhdanh/registry';
 
 /** Every package's migrations, in dependency order. A new package adds its list here. */
 export async function platformMigrations(): Promise<Migration[]> {
-  return [...(await auditMigrations()), ...(await registryMigrations())];
+  return [
+    ...(await auditMigrations()),
+    ...(await registryMigrations()),
+    // oidc after identity's (oidc → identity → registry → audit).
+    ...(await oidcMigrations()),
+  ];
 }
 
 /** Brings a database to the current schema and loads reference data. Safe to run on every start. */
@@ -35,6 +41,21 @@ export function keyStore(config: Config): KeyStore {
 export async function officerTokenKey(config: Config): Promise<Uint8Array> {
   if (config.officerTokenSecret) return Buffer.from(config.officerTokenSecret, 'base64url');
   return keyStore(config).secret('officer-token');
+}
+
+/**
+ * The OpenID provider's key material: signing JWKs (file under the keys directory, rotated with
+ * `dinhdanh rp rotate-keys`), the cookie key and the pairwise-subject key from the key store.
+ */
+export async function oidcKeyMaterial(
+  config: Config,
+  keys: KeyStore,
+): Promise<{ signingKeys: PrivateJwk[]; cookieKey: Uint8Array; pairwiseKey: Uint8Array }> {
+  return {
+    signingKeys: await loadProviderKeys(config.keysDir, { allowCreate: config.mode !== 'production' }),
+    cookieKey: await keys.secret('oidc-cookie'),
+    pairwiseKey: await keys.secret('oidc-pairwise'),
+  };
 }
 
 export interface Platform {
