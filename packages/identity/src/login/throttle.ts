@@ -1,0 +1,66 @@
+import { createHmac } from 'node:crypto';
+import { AppError } from '@dinhdanh/kernel';
+import { sql } from 'kysely';
+import type { IdentityContext } from '../context.ts';
+
+/**
+ * Failed-login counters. Keys are HMACs of the login name (known or not, so an unknown name is
+ * throttled exactly like a known one and nothing is learnt from it) and of the client address.
+ * After `freeFailures` the delay doubles per failure up to `maxDelaySeconds`; at
+ * `hardStopFailures` consecutive failures the name stops until an officer resets it.
+ */
+export function throttleKey(ctx: IdentityContext, kind: 'name' | 'ip' | 'otp', value: string): Buffer {
+  return createHmac('sha256', ctx.secret).update(`throttle:${kind}:${value}`).digest();
+}
+
+export async function assertNotThrottled(ctx: IdentityContext, keys: readonly Buffer[]): Promise<void> {
+  const rows = await ctx.db
+    .selectFrom('identity.throttle')
+    .select(['failures', 'blocked_until'])
+    .where('key', 'in', keys)
+    .execute();
+  const now = ctx.clock.now().getTime();
+  for (const row of rows) {
+    if (row.failures >= ctx.policy.hardStopFailures)
+      throw new AppError(
+        'ERR_LOGIN_THROTTLED',
+        'too many consecutive failures; an officer must reset the account',
+      );
+  }
+  const until = Math.max(
+    0,
+    ...rows.map((row) => (row.blocked_until ? new Date(row.blocked_until).getTime() : 0)),
+  );
+  if (until > now) {
+    const retryAfter = Math.ceil((until - now) / 1000);
+    throw new AppError('ERR_LOGIN_THROTTLED', undefined, { retryAfter });
+  }
+}
+
+export async function recordFailure(ctx: IdentityContext, keys: readonly Buffer[]): Promise<void> {
+  const now = ctx.clock.now();
+  const { freeFailures, maxDelaySeconds } = ctx.policy;
+  for (const key of keys) {
+    const row = await ctx.db
+      .insertInto('identity.throttle')
+      .values({ key, failures: 1, blocked_until: null, updated_at: now })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({ failures: sql`identity.throttle.failures + 1`, updated_at: now }),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    const over = Number(row.failures) - freeFailures;
+    if (over >= 0) {
+      const delay = Math.min(2 ** over, maxDelaySeconds);
+      await ctx.db
+        .updateTable('identity.throttle')
+        .set({ blocked_until: new Date(now.getTime() + delay * 1000) })
+        .where('key', '=', key)
+        .execute();
+    }
+  }
+}
+
+export async function clearThrottle(ctx: IdentityContext, keys: readonly Buffer[]): Promise<void> {
+  if (keys.length) await ctx.db.deleteFrom('identity.throttle').where('key', 'in', keys).execute();
+}
