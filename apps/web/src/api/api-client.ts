@@ -20,8 +20,12 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  token: string;
-  method?: 'GET' | 'POST';
+  /**
+   * The officer's bearer token. Without one the call is a citizen's: it carries the
+   * HttpOnly identity session cookie (same origin only), which JavaScript never reads.
+   */
+  token?: string;
+  method?: 'GET' | 'POST' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
 }
@@ -29,13 +33,13 @@ export interface RequestOptions {
 /**
  * One JSON request to the platform API. The bearer token goes only in the Authorization
  * header; personal data goes in the path segment the API defines or in the JSON body,
- * never in a query string.
+ * never in a query string. An empty answer (204) resolves to undefined.
  */
 export async function apiRequest<T>(path: string, { token, method = 'GET', body, signal }: RequestOptions) {
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
-    Authorization: `Bearer ${token}`,
   };
+  if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
@@ -44,7 +48,7 @@ export async function apiRequest<T>(path: string, { token, method = 'GET', body,
       headers,
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
-      credentials: 'omit',
+      credentials: token ? 'omit' : 'same-origin',
       cache: 'no-store',
       referrerPolicy: 'no-referrer',
     });
@@ -57,6 +61,7 @@ export async function apiRequest<T>(path: string, { token, method = 'GET', body,
     const problem = isProblem(payload) ? payload : undefined;
     throw new ApiError(response.status, problem?.code ?? `HTTP_${response.status}`, problem);
   }
+  if (response.status === 204) return undefined as T;
   if (payload === undefined) throw new ApiError(response.status, 'ERR_BAD_RESPONSE');
   return payload as T;
 }
@@ -68,4 +73,14 @@ function isProblem(value: unknown): value is Problem {
 /** `/api/registry/v1/people/{idNumber}` and friends, with every segment encoded. */
 export function registryPath(...segments: string[]): string {
   return `/api/registry/v1/${segments.map(encodeURIComponent).join('/')}`;
+}
+
+/** `/api/identity/v1/…` with every segment encoded. */
+export function identityPath(...segments: string[]): string {
+  return `/api/identity/v1/${segments.map(encodeURIComponent).join('/')}`;
+}
+
+/** `/api/oidc/v1/…` with every segment encoded. */
+export function oidcPath(...segments: string[]): string {
+  return `/api/oidc/v1/${segments.map(encodeURIComponent).join('/')}`;
 }

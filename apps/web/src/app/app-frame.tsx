@@ -3,8 +3,23 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../shared/language-switch.tsx';
 
-/** Page chrome shared by every screen: skip link, banner, main landmark, footer. */
-export function AppFrame({ headerExtra, children }: { headerExtra?: ReactNode; children: ReactNode }) {
+/**
+ * Page chrome shared by every screen: skip link, banner, main landmark, footer. `audience`
+ * names the surface in the banner (the officer console unless told otherwise).
+ */
+export function AppFrame({
+  headerExtra,
+  children,
+  audience,
+  footer,
+  size = 'lg',
+}: {
+  headerExtra?: ReactNode;
+  children: ReactNode;
+  audience?: string;
+  footer?: string;
+  size?: 'xs' | 'sm' | 'md' | 'lg';
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -27,7 +42,7 @@ export function AppFrame({ headerExtra, children }: { headerExtra?: ReactNode; c
                 ·
               </Text>
               <Text size="sm" fw={500}>
-                {t('app.officerConsole')}
+                {audience ?? t('app.officerConsole')}
               </Text>
             </Group>
             <Group gap="sm" wrap="wrap" justify="flex-end">
@@ -38,14 +53,14 @@ export function AppFrame({ headerExtra, children }: { headerExtra?: ReactNode; c
         </Container>
       </Box>
       <Box component="main" id="main" tabIndex={-1}>
-        <Container size="lg" py="lg" px={{ base: 'sm', sm: 'md' }}>
+        <Container size={size} py="lg" px={{ base: 'sm', sm: 'md' }}>
           {children}
         </Container>
       </Box>
       <Box component="footer" py="md" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
         <Container size="lg">
           <Text size="xs" c="dimmed">
-            {t('app.footer')}
+            {footer ?? t('app.footer')}
           </Text>
         </Container>
       </Box>

@@ -1,13 +1,27 @@
 import { createBrowserRouter, Navigate } from 'react-router';
+import { InteractionPage } from '../login/interaction.page.tsx';
 import { NotFoundPage } from '../officer/not-found.page.tsx';
 import { OfficerLayout } from '../officer/officer-layout.tsx';
 import { PersonRoute } from '../officer/person.page.tsx';
 import { PersonSearchPage } from '../officer/person-search.page.tsx';
 import { SignInPage } from '../officer/sign-in.page.tsx';
+import { AccessLogPage } from '../wallet/access-log.page.tsx';
+import { ConsentsPage } from '../wallet/consents.page.tsx';
+import { DependentsPage } from '../wallet/dependents.page.tsx';
+import { LockPage } from '../wallet/lock.page.tsx';
+import { WalletLoginPage } from '../wallet/login.page.tsx';
+import { RegisterPage } from '../wallet/register.page.tsx';
+import { ScanPage } from '../wallet/scan.page.tsx';
+import { SecurityPage } from '../wallet/security.page.tsx';
+import { SessionsPage } from '../wallet/sessions.page.tsx';
+import { WalletHomePage } from '../wallet/wallet-home.page.tsx';
+import { WalletLayout } from '../wallet/wallet-layout.tsx';
 
 /**
- * One route tree per audience (DESIGN.md); the officer console lives under /officer.
- * No route carries personal data: the person page takes an opaque in-memory reference.
+ * One route tree per audience (DESIGN.md): the officer console under /officer, the citizen's
+ * wallet under /wallet, the OpenID provider's login and consent pages under /login/:uid.
+ * No route carries personal data: the person page takes an opaque in-memory reference and
+ * the login page the provider's opaque interaction id.
  */
 export const router = createBrowserRouter([
   { path: '/', element: <Navigate to="/officer" replace /> },
@@ -20,5 +34,22 @@ export const router = createBrowserRouter([
       { path: 'people/:ref', element: <PersonRoute /> },
     ],
   },
+  { path: '/wallet/login', element: <WalletLoginPage /> },
+  { path: '/wallet/register', element: <RegisterPage /> },
+  {
+    path: '/wallet',
+    element: <WalletLayout />,
+    children: [
+      { index: true, element: <WalletHomePage /> },
+      { path: 'scan', element: <ScanPage /> },
+      { path: 'sessions', element: <SessionsPage /> },
+      { path: 'security', element: <SecurityPage /> },
+      { path: 'consents', element: <ConsentsPage /> },
+      { path: 'access-log', element: <AccessLogPage /> },
+      { path: 'dependents', element: <DependentsPage /> },
+      { path: 'lock', element: <LockPage /> },
+    ],
+  },
+  { path: '/login/:uid', element: <InteractionPage /> },
   { path: '*', element: <NotFoundPage /> },
 ]);

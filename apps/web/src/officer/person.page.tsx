@@ -8,6 +8,7 @@ import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { usePerson } from './officer.queries.ts';
 import { PersonAccessLog } from './person-access-log.tsx';
+import { PersonEidAccount } from './person-eid-account.tsx';
 import { PersonFamily } from './person-family.tsx';
 import { PersonHistorySection } from './person-history.tsx';
 import { PersonHousehold } from './person-household.tsx';
@@ -86,6 +87,9 @@ function PersonPage({ idNumber }: { idNumber: string | undefined }) {
           </Grid.Col>
           <Grid.Col span={12}>
             <PersonHousehold person={data} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <PersonEidAccount idNumber={data.idNumber} />
           </Grid.Col>
           <Grid.Col span={12}>
             <PersonHistorySection idNumber={data.idNumber} />

@@ -1,0 +1,155 @@
+/**
+ * The identity and OpenID-interaction APIs' shapes as the web app reads them
+ * (docs/adr/0005-eid-accounts-and-openid-provider.md). As with the registry shapes, the
+ * browser bundle does not import the server's zod schemas; fields the server may leave out
+ * are optional here, so the pages degrade rather than break.
+ */
+
+export type AccountLevel = 1 | 2;
+export type AccountKind = 'citizen' | 'foreigner' | 'organisation';
+export type OtpMethod = 'sms' | 'totp';
+
+export interface Registration {
+  registrationId: string;
+  maskedPhone: string;
+  expiresAt: string;
+}
+
+export interface Account {
+  accountId: string;
+  level: AccountLevel | null;
+  kind?: AccountKind | (string & {});
+  status?: 'active' | 'locked' | (string & {});
+  maskedPhone?: string | null;
+  fullName?: string | null;
+  name?: string | null;
+  idNumber?: string | null;
+  dateOfBirth?: string | null;
+  totpEnabled?: boolean;
+  /** Active lock grounds (`holder`, `officer`, `death`, …); empty when usable. */
+  locks?: (string | AccountLock)[];
+  createdAt?: string;
+}
+
+export interface AccountLock {
+  ground: string;
+  reason?: string | null;
+  lockedAt?: string;
+  lockedBy?: string | null;
+}
+
+export interface LoginStart {
+  loginId: string;
+  methods: OtpMethod[];
+  maskedPhone?: string | null;
+}
+
+export interface SessionInfo {
+  sessionId: string;
+  acr?: string;
+  amr?: string[];
+  createdAt?: string;
+  authTime?: string;
+  lastSeenAt?: string;
+  expiresAt?: string;
+  userAgent?: string | null;
+  device?: string | null;
+  ip?: string | null;
+  current?: boolean;
+}
+
+export interface LoggedIn {
+  account: Account;
+  session?: SessionInfo;
+}
+
+export interface PasskeyOptions<T> {
+  challengeId: string;
+  options: T;
+}
+
+export interface Passkey {
+  id: string;
+  name?: string | null;
+  createdAt?: string;
+  lastUsedAt?: string | null;
+}
+
+export interface TotpStart {
+  otpauthUri?: string;
+  otpauthUrl?: string;
+  uri?: string;
+  secret?: string;
+}
+
+export interface QrLogin {
+  qrLoginId: string;
+  qrText: string;
+  expiresAt: string;
+}
+
+export type QrLoginStatus = 'pending' | 'approved' | 'expired' | 'denied';
+
+/** What a desktop QR login asks the wallet to approve. */
+export interface QrApproval {
+  qrLoginId: string;
+  createdAt?: string;
+  expiresAt?: string;
+  device?: string | null;
+  userAgent?: string | null;
+  ip?: string | null;
+  clientName?: string | null;
+  relyingParty?: string | null;
+}
+
+export interface Dependent {
+  idNumber?: string;
+  fullName: string;
+  dateOfBirth?: string;
+  relation?: string;
+}
+
+/** One relying party the citizen has allowed to receive claims. */
+export interface Consent {
+  consentId?: string;
+  clientId: string;
+  clientName?: string | null;
+  claims?: string[];
+  scopes?: string[];
+  grantedAt?: string;
+  updatedAt?: string;
+}
+
+export interface InteractionClient {
+  clientId?: string;
+  name?: string | null;
+  clientName?: string | null;
+  logoUri?: string | null;
+}
+
+/** `GET /api/oidc/v1/interactions/{uid}`. */
+export interface Interaction {
+  uid: string;
+  prompt: 'login' | 'consent' | (string & {});
+  client: InteractionClient;
+  /** Claim names to be released, e.g. `name`, `birthdate`, `address`. */
+  claims?: string[];
+  scopes?: string[];
+  requiredLevel?: AccountLevel;
+  acr?: string;
+  /** An identity session exists and is enough for this request. */
+  sessionSatisfies?: boolean;
+  session?: { satisfies?: boolean; account?: Account | null } | null;
+  account?: Account | null;
+  /** The signed-in account is level 1 but the relying party asks for level 2. */
+  upgradeRequired?: boolean;
+}
+
+export interface RedirectTo {
+  redirectTo: string;
+}
+
+export interface OfficerAccountSummary extends Account {
+  passkeys?: number;
+  level2At?: string | null;
+}
