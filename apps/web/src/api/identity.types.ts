@@ -69,8 +69,9 @@ export interface PasskeyOptions<T> {
 }
 
 export interface Passkey {
-  id: string;
-  name?: string | null;
+  passkeyId: string;
+  label?: string | null;
+  synced?: boolean;
   createdAt?: string;
   lastUsedAt?: string | null;
 }
@@ -93,20 +94,20 @@ export type QrLoginStatus = 'pending' | 'approved' | 'expired' | 'denied';
 /** What a desktop QR login asks the wallet to approve. */
 export interface QrApproval {
   qrLoginId: string;
-  createdAt?: string;
+  requestedAt?: string;
   expiresAt?: string;
+  /** The asking browser's user agent, shortened by the server. */
   device?: string | null;
-  userAgent?: string | null;
-  ip?: string | null;
   clientName?: string | null;
-  relyingParty?: string | null;
 }
 
 export interface Dependent {
   idNumber?: string;
   fullName: string;
   dateOfBirth?: string;
-  relation?: string;
+  sex?: string;
+  age?: number;
+  relation?: 'child' | 'ward' | (string & {});
 }
 
 /** One relying party the citizen has allowed to receive claims. */
@@ -127,22 +128,34 @@ export interface InteractionClient {
   logoUri?: string | null;
 }
 
+/** A claim to be released, with the server's own wording in both languages. */
+export interface ClaimLabel {
+  name: string;
+  vi?: string;
+  en?: string;
+}
+
 /** `GET /api/oidc/v1/interactions/{uid}`. */
 export interface Interaction {
   uid: string;
   prompt: 'login' | 'consent' | (string & {});
   client: InteractionClient;
-  /** Claim names to be released, e.g. `name`, `birthdate`, `address`. */
-  claims?: string[];
+  /** Claims to be released: names, or names with their labels. */
+  claims?: (string | ClaimLabel)[];
   scopes?: string[];
   requiredLevel?: AccountLevel;
-  acr?: string;
-  /** An identity session exists and is enough for this request. */
-  sessionSatisfies?: boolean;
-  session?: { satisfies?: boolean; account?: Account | null } | null;
-  account?: Account | null;
+  /** This browser's identity session, if any, and whether it is enough for this request. */
+  session?: {
+    level?: AccountLevel;
+    accountLevel?: AccountLevel | null;
+    amr?: string[];
+    authTime?: string;
+    satisfies?: boolean;
+  } | null;
   /** The signed-in account is level 1 but the relying party asks for level 2. */
   upgradeRequired?: boolean;
+  /** The account is level 2 but this session is single-factor: log in again with two factors. */
+  stepUpRequired?: boolean;
 }
 
 export interface RedirectTo {
@@ -150,6 +163,6 @@ export interface RedirectTo {
 }
 
 export interface OfficerAccountSummary extends Account {
-  passkeys?: number;
+  cardNumber?: string | null;
   level2At?: string | null;
 }

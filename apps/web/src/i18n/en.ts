@@ -456,6 +456,8 @@ export const en: Strings<typeof vi> = {
   dependents: {
     intro: 'Your minor children and people under your guardianship, per the National Population Database.',
     none: 'No dependents.',
+    child: 'Child',
+    ward: 'Ward',
   },
   lock: {
     what: 'Lock your account if your phone is lost or someone else may be using it. Every session, this one too, ends at once.',
@@ -502,6 +504,8 @@ export const en: Strings<typeof vi> = {
     forService: 'to use: {{name}}',
     expiredHint: 'This login has expired or does not exist. Go back to the service and start again.',
     needsLevel2: 'This service needs a level 2 electronic identity account.',
+    stepUp:
+      'This service needs a level 2 login: log in again with your password and a code, a passkey, or the wallet.',
     signedInAs: 'You are logged in as',
     continueAs: 'Continue as {{name}}',
     continue: 'Continue',
@@ -555,8 +559,8 @@ export const en: Strings<typeof vi> = {
     raiseIntro:
       'Only with the citizen present in person: check the ID card against the person, record the card number and take a fingerprint to compare with the biometric record.',
     cardNumber: 'ID card number',
-    cardNumberHint: 'The 12 digits printed on the card.',
-    cardNumberInvalid: 'The ID card number has exactly 12 digits.',
+    cardNumberHint: 'The number printed on the card (digits, possibly capital letters).',
+    cardNumberInvalid: 'The card number has 6–20 digits or capital letters.',
     fingerprint: 'Fingerprint image',
     fingerprintHint: 'A JPEG/PNG file from the fingerprint reader.',
     fingerprintRequired: 'Please choose the fingerprint image.',

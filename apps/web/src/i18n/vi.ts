@@ -449,6 +449,8 @@ export const vi = {
   dependents: {
     intro: 'Con chưa thành niên và người được bạn giám hộ, theo Cơ sở dữ liệu quốc gia về dân cư.',
     none: 'Không có người phụ thuộc.',
+    child: 'Con',
+    ward: 'Người được giám hộ',
   },
   lock: {
     what: 'Khóa tài khoản khi mất điện thoại hoặc nghi có người khác dùng tài khoản. Mọi phiên đăng nhập, kể cả phiên này, kết thúc ngay.',
@@ -494,6 +496,8 @@ export const vi = {
     forService: 'để sử dụng dịch vụ: {{name}}',
     expiredHint: 'Phiên đăng nhập này đã hết hạn hoặc không tồn tại. Hãy quay lại dịch vụ và bắt đầu lại.',
     needsLevel2: 'Dịch vụ này yêu cầu tài khoản định danh điện tử mức 2.',
+    stepUp:
+      'Dịch vụ này cần đăng nhập mức 2: hãy đăng nhập lại bằng mật khẩu và mã xác thực, khóa truy cập hoặc ví định danh.',
     signedInAs: 'Bạn đang đăng nhập với tài khoản',
     continueAs: 'Tiếp tục với tên {{name}}',
     continue: 'Tiếp tục',
@@ -547,8 +551,8 @@ export const vi = {
     raiseIntro:
       'Chỉ thực hiện khi công dân có mặt trực tiếp: đối chiếu thẻ căn cước với người, ghi số thẻ và thu vân tay để so với dữ liệu sinh trắc học.',
     cardNumber: 'Số thẻ căn cước',
-    cardNumberHint: '12 chữ số in trên thẻ.',
-    cardNumberInvalid: 'Số thẻ căn cước gồm đúng 12 chữ số.',
+    cardNumberHint: 'Số in trên thẻ (chữ số, có thể kèm chữ in hoa).',
+    cardNumberInvalid: 'Số thẻ gồm 6–20 chữ số hoặc chữ in hoa.',
     fingerprint: 'Ảnh vân tay thu được',
     fingerprintHint: 'Tệp ảnh JPEG/PNG từ máy thu vân tay.',
     fingerprintRequired: 'Vui lòng chọn ảnh vân tay.',

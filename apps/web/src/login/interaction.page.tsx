@@ -20,9 +20,9 @@ import { useParams } from 'react-router';
 import { identityPath, oidcPath } from '../api/api-client.ts';
 import type { Account, Interaction, RedirectTo } from '../api/identity.types.ts';
 import { AppFrame } from '../app/app-frame.tsx';
-import { accountName, citizenApi } from '../citizen/citizen.api.ts';
+import { accountName, citizenApi, meKey } from '../citizen/citizen.api.ts';
 import { CitizenLogin } from '../citizen/citizen-login.tsx';
-import { claimLabel, sharedItems } from '../citizen/claims.ts';
+import { claimLabel, claimName, sharedItems } from '../citizen/claims.ts';
 import { DecisionButtons } from '../citizen/fields.tsx';
 import { QrLoginPanel } from '../citizen/qr-login.tsx';
 import { PageTitle } from '../shared/page-title.tsx';
@@ -85,8 +85,14 @@ function LoginStep({ interaction, onChanged }: { interaction: Interaction; onCha
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState<null | 'continue' | 'cancel'>(null);
   const [otherAccount, setOtherAccount] = useState(false);
-  const satisfies = interaction.sessionSatisfies ?? interaction.session?.satisfies ?? false;
-  const sessionAccount: Account | null | undefined = interaction.account ?? interaction.session?.account;
+  const satisfies = (interaction.session?.satisfies ?? false) && !interaction.stepUpRequired;
+  // The interaction says a session exists, not whose: the name comes from the identity API.
+  const me = useQuery({
+    queryKey: meKey,
+    queryFn: ({ signal }) => citizenApi.get<Account>(identityPath('me'), signal),
+    enabled: Boolean(interaction.session),
+  });
+  const sessionAccount = interaction.session ? me.data : undefined;
   const name = clientName(interaction);
 
   const finish = useCallback(async () => {
@@ -111,7 +117,7 @@ function LoginStep({ interaction, onChanged }: { interaction: Interaction; onCha
       queryFn: () => citizenApi.get<Interaction>(oidcPath('interactions', interaction.uid)),
       staleTime: 0,
     });
-    if (next.upgradeRequired) return;
+    if (next.upgradeRequired || next.stepUpRequired) return;
     await finish();
   }, [queryClient, interaction.uid, finish]);
 
@@ -121,6 +127,9 @@ function LoginStep({ interaction, onChanged }: { interaction: Interaction; onCha
     try {
       const { redirectTo } = await citizenApi.post<RedirectTo>(
         oidcPath('interactions', interaction.uid, 'abort'),
+        {
+          reason: interaction.upgradeRequired ? 'upgrade_required' : 'cancelled',
+        },
       );
       leaveTo(redirectTo);
     } catch (caught) {
@@ -132,6 +141,7 @@ function LoginStep({ interaction, onChanged }: { interaction: Interaction; onCha
   const switchAccount = async () => {
     // End the current identity session so the next login is a different account's.
     await citizenApi.post(identityPath('logout')).catch(() => undefined);
+    queryClient.removeQueries({ queryKey: meKey });
     setOtherAccount(true);
   };
 
@@ -181,6 +191,11 @@ function LoginStep({ interaction, onChanged }: { interaction: Interaction; onCha
         <Text size="sm" c="dimmed" data-testid="login-level-required">
           {t('login.needsLevel2')}
         </Text>
+      ) : null}
+      {interaction.stepUpRequired && !otherAccount ? (
+        <Alert color="yellow" variant="light" role="status" data-testid="login-step-up">
+          {t('login.stepUp')}
+        </Alert>
       ) : null}
       {error ? <ProblemAlert error={error} /> : null}
       {satisfies && !otherAccount ? (
@@ -267,7 +282,7 @@ function ConsentStep({ interaction }: { interaction: Interaction }) {
       {shared.length > 0 ? (
         <List spacing={4} data-testid="consent-claims">
           {shared.map((claim) => (
-            <List.Item key={claim} data-testid="consent-claim">
+            <List.Item key={claimName(claim)} data-testid="consent-claim">
               {claimLabel(t, claim)}
             </List.Item>
           ))}

@@ -111,6 +111,7 @@ export function PersonEidAccount({ idNumber }: { idNumber: string }) {
                 : null}
             </Fact>
             <Fact label={t('eid.phone')}>{data.maskedPhone}</Fact>
+            <Fact label={t('eid.cardNumber')}>{data.cardNumber}</Fact>
             <Fact label={t('eid.createdAt')}>{data.createdAt ? formatDateTime(data.createdAt) : null}</Fact>
             {data.level2At ? <Fact label={t('eid.level2At')}>{formatDateTime(data.level2At)}</Fact> : null}
           </Facts>
@@ -170,7 +171,7 @@ function Level2Dialog({
     mutationFn: async () =>
       api.post(identityPath('officer', 'level2'), {
         idNumber,
-        cardNumber: cardNumber.trim(),
+        cardNumber: cardNumber.trim().toUpperCase(),
         fingerprint: { image: await readFile(fingerprint!) },
       }),
     onSuccess: () => {
@@ -183,7 +184,8 @@ function Level2Dialog({
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const found: Record<string, string> = {};
-    if (!/^\d{12}$/.test(cardNumber.trim())) found.cardNumber = t('eid.cardNumberInvalid');
+    if (!/^[A-Z0-9]{6,20}$/.test(cardNumber.trim().toUpperCase()))
+      found.cardNumber = t('eid.cardNumberInvalid');
     if (!fingerprint) found.fingerprint = t('eid.fingerprintRequired');
     if (!confirmed) found.confirmed = t('eid.confirmRequired');
     setErrors(found);
@@ -207,8 +209,7 @@ function Level2Dialog({
             value={cardNumber}
             onChange={(e) => setCardNumber(e.currentTarget.value)}
             error={errors.cardNumber}
-            inputMode="numeric"
-            maxLength={12}
+            maxLength={20}
             autoComplete="off"
             required
             data-testid="level2-card-number"

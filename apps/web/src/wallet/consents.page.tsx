@@ -2,7 +2,7 @@ import { Button, Card, Group, List, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { oidcPath } from '../api/api-client.ts';
 import { citizenApi, useConsents } from '../citizen/citizen.api.ts';
-import { claimLabel, sharedItems } from '../citizen/claims.ts';
+import { claimLabel, claimName, sharedItems } from '../citizen/claims.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
@@ -36,7 +36,8 @@ export function ConsentsPage() {
         ) : (
           <Stack gap="sm" data-testid="consents-list">
             {list.map((consent) => {
-              const id = consent.consentId ?? consent.clientId;
+              // Consent is withdrawn per relying party.
+              const id = consent.clientId;
               return (
                 <Card key={id} withBorder radius="md" padding="sm" data-testid="consent-item">
                   <Stack gap={4}>
@@ -51,7 +52,7 @@ export function ConsentsPage() {
                     <Text size="sm">{t('consents.shares')}</Text>
                     <List size="sm">
                       {sharedItems(consent.claims, consent.scopes).map((claim) => (
-                        <List.Item key={claim}>{claimLabel(t, claim)}</List.Item>
+                        <List.Item key={claimName(claim)}>{claimLabel(t, claim)}</List.Item>
                       ))}
                     </List>
                     <Group justify="flex-end">

@@ -37,9 +37,9 @@ export function DependentsPage() {
                     {t('fields.dateOfBirth')}: {formatDate(dependent.dateOfBirth)}
                   </Text>
                 ) : null}
-                {dependent.relation ? (
+                {dependent.relation === 'child' || dependent.relation === 'ward' ? (
                   <Text size="sm" c="dimmed">
-                    {dependent.relation}
+                    {t(dependent.relation === 'child' ? 'dependents.child' : 'dependents.ward')}
                   </Text>
                 ) : null}
               </Card>

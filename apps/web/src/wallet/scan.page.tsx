@@ -106,18 +106,17 @@ export function ScanPage() {
           <div ref={decisionRef} tabIndex={-1} style={{ outline: 'none' }}>
             <Stack gap="xs">
               <Text fw={600}>{t('scan.asking')}</Text>
-              {(request.clientName ?? request.relyingParty) ? (
+              {request.clientName ? (
                 <Text size="sm">
-                  {t('scan.service')}: <strong>{request.clientName ?? request.relyingParty}</strong>
+                  {t('scan.service')}: <strong>{request.clientName}</strong>
                 </Text>
               ) : null}
-              <Text size="sm">
+              <Text size="sm" data-testid="scan-device">
                 {t('scan.device')}: {deviceLabel(t, request)}
-                {request.ip ? ` (${request.ip})` : ''}
               </Text>
-              {request.createdAt ? (
+              {request.requestedAt ? (
                 <Text size="sm">
-                  {t('scan.time')}: {formatDateTime(request.createdAt)}
+                  {t('scan.time')}: {formatDateTime(request.requestedAt)}
                 </Text>
               ) : null}
               {request.expiresAt ? (

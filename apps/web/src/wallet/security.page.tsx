@@ -107,11 +107,11 @@ function Passkeys() {
         ) : (
           <Stack gap="xs">
             {(passkeys.data ?? []).map((passkey, index) => (
-              <Card key={passkey.id} withBorder padding="xs" data-testid="passkey-item">
+              <Card key={passkey.passkeyId} withBorder padding="xs" data-testid="passkey-item">
                 <Group justify="space-between" gap="xs">
                   <Stack gap={0}>
                     <Text size="sm" fw={500}>
-                      {passkey.name ?? t('security.passkeyName', { n: index + 1 })}
+                      {passkey.label ?? t('security.passkeyName', { n: index + 1 })}
                     </Text>
                     {passkey.createdAt ? (
                       <Text size="xs" c="dimmed">
@@ -123,8 +123,8 @@ function Passkeys() {
                     size="xs"
                     variant="subtle"
                     color="red"
-                    onClick={() => remove.mutate(passkey.id)}
-                    loading={remove.isPending && remove.variables === passkey.id}
+                    onClick={() => remove.mutate(passkey.passkeyId)}
+                    loading={remove.isPending && remove.variables === passkey.passkeyId}
                   >
                     {t('security.remove')}
                   </Button>
