@@ -1,9 +1,10 @@
-import { Alert, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Paper, Stack, Tabs, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import { meKey } from '../citizen/citizen.api.ts';
 import { CitizenLogin } from '../citizen/citizen-login.tsx';
+import { QrLoginPanel } from '../citizen/qr-login.tsx';
 import { PageTitle } from '../shared/page-title.tsx';
 import { WalletFrame } from './wallet-frame.tsx';
 
@@ -13,6 +14,11 @@ export function WalletLoginPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const notice = (useLocation().state as { notice?: 'loggedOut' | 'expired' } | null)?.notice;
+  const loggedIn = useCallback(() => {
+    // Whatever an earlier account left in the cache goes before the new one is read.
+    queryClient.clear();
+    void navigate('/wallet', { replace: true });
+  }, [queryClient, navigate]);
   return (
     <WalletFrame>
       <Paper withBorder p={{ base: 'md', sm: 'xl' }} radius="md">
@@ -26,14 +32,22 @@ export function WalletLoginPage() {
               {t(notice === 'expired' ? 'wallet.sessionExpired' : 'wallet.loggedOut')}
             </Alert>
           ) : null}
-          <CitizenLogin
-            onLoggedIn={() => {
-              // Whatever an earlier account left in the cache goes before the new one is read.
-              queryClient.clear();
-              void queryClient.invalidateQueries({ queryKey: meKey });
-              void navigate('/wallet', { replace: true });
-            }}
-          />
+          <Tabs defaultValue="password" keepMounted={false}>
+            <Tabs.List grow>
+              <Tabs.Tab value="password" data-testid="login-tab-password">
+                {t('login.tabPassword')}
+              </Tabs.Tab>
+              <Tabs.Tab value="qr" data-testid="login-tab-qr">
+                {t('login.tabQr')}
+              </Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="password" pt="md">
+              <CitizenLogin onLoggedIn={loggedIn} />
+            </Tabs.Panel>
+            <Tabs.Panel value="qr" pt="md">
+              <QrLoginPanel onLoggedIn={loggedIn} />
+            </Tabs.Panel>
+          </Tabs>
         </Stack>
       </Paper>
     </WalletFrame>
