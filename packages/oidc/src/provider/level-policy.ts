@@ -65,6 +65,12 @@ export function interactionPolicyFor(identity: IdentityPort) {
       return Check.NO_NEED_TO_PROMPT;
     }),
     new Check('identity_level', 'the session does not reach the required level', (ctx) => {
+      // Every ID token states the level and factors, asked for or not: RPs decide on them.
+      const oidc = ctx.oidc as unknown as { claims?: { id_token?: Record<string, unknown> } };
+      oidc.claims ??= {};
+      oidc.claims.id_token ??= {};
+      oidc.claims.id_token.acr ??= null;
+      oidc.claims.id_token.amr ??= null;
       const sessionLevel = levelOfAcr(ctx.oidc.session?.acr) ?? 1;
       return sessionLevel < requiredLevel(ctx) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),

@@ -21,6 +21,11 @@ export interface ProviderOptions {
   redis?: Redis | undefined;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-* (the issuer is https then). */
   proxy: boolean;
+  /**
+   * Tests only: let the provider's outgoing requests (back-channel logout) reach loopback RPs,
+   * which its SSRF protection otherwise refuses.
+   */
+  allowLoopbackFetch?: boolean;
 }
 
 const ONE_DAY = 24 * 3600;
@@ -81,12 +86,13 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
   }
   const adapter = (name: string) => (name === 'Client' ? new ClientAdapter() : sqlOrRedis(name));
 
-  const claims: Record<string, string[]> = {
-    acr: ['acr'],
-    amr: ['amr'],
-    auth_time: ['auth_time'],
-    sid: ['sid'],
-    verified_claims: ['verified_claims'],
+  // Standalone claims (null) and scope → claims.
+  const claims: Record<string, string[] | null> = {
+    acr: null,
+    amr: null,
+    auth_time: null,
+    sid: null,
+    verified_claims: null,
   };
   for (const [scope, names] of Object.entries(scopeClaims)) if (names.length) claims[scope] = [...names];
 
@@ -230,6 +236,14 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     jwks: { keys: options.signingKeys as unknown as NonNullable<Configuration['jwks']>['keys'] },
+    ...(options.allowLoopbackFetch
+      ? {
+          fetch: (url: URL | string, init: RequestInit & { dispatcher?: unknown }) => {
+            const { dispatcher: _ssrfGuard, ...rest } = init;
+            return globalThis.fetch(url, rest);
+          },
+        }
+      : {}),
     discovery: { service_documentation: `${options.issuer}/docs` },
     async renderError(koa, out) {
       koa.type = 'html';
