@@ -238,8 +238,8 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
     jwks: { keys: options.signingKeys as unknown as NonNullable<Configuration['jwks']>['keys'] },
     ...(options.allowLoopbackFetch
       ? {
-          fetch: (url: URL | string, init: RequestInit & { dispatcher?: unknown }) => {
-            const { dispatcher: _ssrfGuard, ...rest } = init;
+          fetch: (url: string | URL | Request, init?: RequestInit & { dispatcher?: unknown }) => {
+            const { dispatcher: _ssrfGuard, ...rest } = init ?? {};
             return globalThis.fetch(url, rest);
           },
         }
