@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
-import { registerCitizenCommands } from './commands/citizen.ts';
 import { registerDbCommands } from './commands/db.ts';
+import { registerDevCommands } from './commands/dev.ts';
 import { registerIdCommands } from './commands/id.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerOfficerCommands } from './commands/officer.ts';
@@ -24,9 +24,9 @@ registerSeedCommand(program);
 registerPersonCommands(program);
 registerIdCommands(program);
 registerOfficerCommands(program);
-registerCitizenCommands(program);
 registerAuditCommands(program);
 registerKeyCommands(program);
+registerDevCommands(program);
 
 try {
   await program.parseAsync(process.argv);

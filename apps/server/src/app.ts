@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Database, ping } from '@dinhdanh/db';
+import {
+  citizenAuthenticator,
+  createIdentityContext,
+  type IdentityContext,
+  type IdentityContextOptions,
+  identityRoutes,
+} from '@dinhdanh/identity';
 import { AppError, type Clock, type Config, type Logger, systemClock } from '@dinhdanh/kernel';
 import { createOidc, type IdentityPort, type Oidc, oidcRoutes, type PrivateJwk } from '@dinhdanh/oidc';
 import {
@@ -28,7 +35,10 @@ export interface AppDeps {
   units: AdminUnits;
   officerTokenKey: Uint8Array;
   subjectSecret: Uint8Array;
-  citizenTokenKey: Uint8Array;
+  /** HMAC key of identity's one-time codes and throttle keys; derived from subjectSecret when absent. */
+  identitySecret?: Uint8Array;
+  /** Overrides for identity (tests: outbox file, WebAuthn origin, policy, hooks). */
+  identity?: Partial<Omit<IdentityContextOptions, 'config' | 'registry' | 'logger' | 'officerTokenKey'>>;
   logger: Logger;
   clock?: Clock;
   /** Directory of the built web app; defaults to apps/web/dist. */
@@ -47,6 +57,13 @@ export interface OidcDeps {
   allowLoopbackFetch?: boolean;
   /** Called with the provider once built, e.g. to wire identity's hooks.sessionEnded. */
   onReady?: (oidc: Oidc) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The identity context when the process serves idp or audit (serve.ts starts its workers). */
+    identity?: IdentityContext;
+  }
 }
 
 const defaultWebDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -128,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           officerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          citizenToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          citizenSession: { type: 'apiKey', in: 'cookie', name: '__Host-dinhdanh-session' },
         },
       },
     },
@@ -142,14 +159,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.kind });
   });
 
+  const ctx: RegistryContext = {
+    db: database.db,
+    units: deps.units,
+    clock: deps.clock ?? systemClock,
+    rules: defaultRules,
+    audit: { subjectSecret: deps.subjectSecret, auditReads: config.auditReads },
+  };
   if (config.roles.includes('registry')) {
-    const ctx: RegistryContext = {
-      db: database.db,
-      units: deps.units,
-      clock: deps.clock ?? systemClock,
-      rules: defaultRules,
-      audit: { subjectSecret: deps.subjectSecret, auditReads: config.auditReads },
-    };
     await app.register(registryRoutes, {
       prefix: '/api/registry/v1',
       ctx,
@@ -157,12 +174,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
 
-  if (config.roles.includes('audit')) {
+  // identity: eID accounts and citizen sessions (the audit access log authenticates with them too).
+  const identity: IdentityContext | undefined =
+    config.roles.includes('idp') || config.roles.includes('audit')
+      ? createIdentityContext({
+          ...deps.identity,
+          config,
+          registry: ctx,
+          logger,
+          officerTokenKey: deps.officerTokenKey,
+          ...(deps.identitySecret ? { secret: deps.identitySecret } : {}),
+        })
+      : undefined;
+  if (identity) app.decorate('identity', identity);
+  if (identity && config.roles.includes('idp')) {
+    await app.register(identityRoutes, { prefix: '/api/identity/v1', ctx: identity });
+  }
+
+  if (identity && config.roles.includes('audit')) {
     await app.register(citizenAccessLogRoutes, {
       prefix: '/api/audit/v1',
       db: database.db,
-      clock: deps.clock ?? systemClock,
-      citizenTokenKey: deps.citizenTokenKey,
+      authenticateCitizen: citizenAuthenticator(identity),
     });
   }
 

@@ -1,5 +1,6 @@
 import { auditMigrations, SUBJECT_KEY_NAME } from '@dinhdanh/audit';
 import { type Database, type Migration, migrate, openDatabase } from '@dinhdanh/db';
+import { identityMigrations } from '@dinhdanh/identity';
 import { type Config, FileKeyStore, type KeyStore } from '@dinhdanh/kernel';
 import { loadProviderKeys, oidcMigrations, type PrivateJwk } from '@dinhdanh/oidc';
 import { AdminUnits, loadAdminUnits, registryMigrations } from '@dinhdanh/registry';
@@ -9,6 +10,7 @@ export async function platformMigrations(): Promise<Migration[]> {
   return [
     ...(await auditMigrations()),
     ...(await registryMigrations()),
+    ...(await identityMigrations()),
     // oidc after identity's (oidc → identity → registry → audit).
     ...(await oidcMigrations()),
   ];
@@ -66,8 +68,8 @@ export interface Platform {
   officerTokenKey: Uint8Array;
   /** HMAC secret for audit subject keys (pseudonymous references to people). */
   subjectSecret: Uint8Array;
-  /** HMAC key of interim citizen tokens (access-log API until eID accounts exist). */
-  citizenTokenKey: Uint8Array;
+  /** HMAC key of identity's one-time codes and throttle keys. */
+  identitySecret: Uint8Array;
 }
 
 /** Opens, migrates and loads what every command and the server need. */
@@ -84,7 +86,7 @@ export async function openPlatform(config: Config, options: { migrate?: boolean 
       keys,
       officerTokenKey: await officerTokenKey(config),
       subjectSecret: await keys.secret(SUBJECT_KEY_NAME),
-      citizenTokenKey: await keys.secret('citizen-token'),
+      identitySecret: await keys.secret('identity-codes'),
     };
   } catch (error) {
     await database.close();

@@ -1,4 +1,5 @@
 import { checkpointSigner, startCheckpointer } from '@dinhdanh/audit';
+import { startIdentityWorkers } from '@dinhdanh/identity';
 import { AppError, type Config, createLogger, type Logger } from '@dinhdanh/kernel';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
@@ -45,12 +46,16 @@ export async function serve(
         onError: (error) => logger.error({ err: error }, 'audit checkpoint failed'),
       })
     : undefined;
+  // The registry change follower (deaths lock accounts) and the expiry sweep, in idp processes.
+  const stopIdentityWorkers =
+    config.roles.includes('idp') && app.identity ? startIdentityWorkers(app.identity) : undefined;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
       await checkpointer?.stop();
+      await stopIdentityWorkers?.();
       await platform.database.close();
     })();
     return stopping;

@@ -33,7 +33,6 @@ beforeAll(async () => {
     units,
     officerTokenKey: key,
     subjectSecret: new Uint8Array(32).fill(9),
-    citizenTokenKey: new Uint8Array(32).fill(11),
     logger: createLogger('silent'),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,8 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Database } from '@dinhdanh/db';
 import { testDatabase } from '@dinhdanh/db/testing';
+import {
+  type Amr,
+  createCitizenAccount,
+  createSession,
+  findAccountByIdNumber,
+  type IdentityContext,
+  type IdentityContextOptions,
+} from '@dinhdanh/identity';
 import { createLogger, fixedClock, loadConfig } from '@dinhdanh/kernel';
-import { AdminUnits, issueCitizenToken, issueOfficerToken } from '@dinhdanh/registry';
+import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 
@@ -13,19 +24,33 @@ export interface TestApp {
   clock: ReturnType<typeof fixedClock>;
   /** A bearer token for an officer of the unit (2025 province, commune or VN). */
   token(unit: string, officerId?: string, role?: 'officer' | 'supervisor'): Promise<string>;
-  /** An interim citizen token for the person with this ID number. */
+  /**
+   * A real identity session token (send as `Authorization: Bearer` or the session cookie) for the
+   * person with this ID number; creates their account first if they have none. The person need
+   * not be in the registry (access-log tests use made-up numbers).
+   */
+  citizenSession(idNumber: string, options?: { level?: 1 | 2; amr?: Amr[] }): Promise<string>;
+  /** @deprecated the interim citizen tokens are gone; an alias of citizenSession. */
   citizenToken(idNumber: string): Promise<string>;
+  identity: IdentityContext;
+  /** The development SMS outbox file of this app. */
+  outboxFile: string;
   subjectSecret: Uint8Array;
   close(): Promise<void>;
 }
 
 /** The whole server on a fresh test database (PGlite or PostgreSQL, per Vitest project). */
-export async function createTestApp(options: { now?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: {
+    now?: string;
+    identity?: Partial<Omit<IdentityContextOptions, 'config' | 'registry' | 'logger' | 'officerTokenKey'>>;
+  } = {},
+): Promise<TestApp> {
   const database = await testDatabase();
   const units = await AdminUnits.load(database.db);
   const key = randomBytes(32);
   const subjectSecret = randomBytes(32);
-  const citizenTokenKey = randomBytes(32);
+  const outboxFile = path.join(mkdtempSync(path.join(tmpdir(), 'dinhdanh-outbox-')), 'dev-outbox.ndjson');
   const clock = fixedClock(options.now ?? '2026-11-23T03:00:00Z');
   const config = loadConfig({ DINHDANH_MODE: 'test', DINHDANH_LOG_LEVEL: 'silent' });
   const app = await buildApp({
@@ -34,11 +59,32 @@ export async function createTestApp(options: { now?: string } = {}): Promise<Tes
     units,
     officerTokenKey: key,
     subjectSecret,
-    citizenTokenKey,
+    identitySecret: randomBytes(32),
+    identity: {
+      outboxFile,
+      webauthn: { rpID: 'localhost', rpName: 'dinhdanh test', origin: 'https://localhost' },
+      ...options.identity,
+    },
     logger: createLogger('silent'),
     clock,
   });
   await app.ready();
+  const identity = app.identity!;
+  const citizenSession = async (idNumber: string, session: { level?: 1 | 2; amr?: Amr[] } = {}) => {
+    const account =
+      (await findAccountByIdNumber(identity, idNumber)) ??
+      (await createCitizenAccount(identity, {
+        idNumber,
+        displayName: `Test ${idNumber}`,
+        phone: null,
+        level: session.level ?? 1,
+        actor: { kind: 'system', id: 'test' },
+      }));
+    const amr = session.amr ?? ['pwd', 'sms'];
+    return (
+      await createSession(identity, { accountId: account.accountId, acr: account.level === 2 ? 2 : 1, amr })
+    ).token;
+  };
   return {
     app,
     database,
@@ -53,8 +99,10 @@ export async function createTestApp(options: { now?: string } = {}): Promise<Tes
           ...(role ? { role } : {}),
         })
       ).token,
-    citizenToken: async (idNumber) =>
-      (await issueCitizenToken(citizenTokenKey, subjectSecret, idNumber, { now: clock.now() })).token,
+    citizenSession,
+    citizenToken: (idNumber) => citizenSession(idNumber),
+    identity,
+    outboxFile,
     subjectSecret,
     close: async () => {
       await app.close();

@@ -1,6 +1,11 @@
 // eID accounts: registration, credentials, logins, sessions, locks. See README.md.
 
-export { findAccountById, findAccountByIdNumber, listDependents } from './account/account.service.ts';
+export {
+  createCitizenAccount,
+  findAccountById,
+  findAccountByIdNumber,
+  listDependents,
+} from './account/account.service.ts';
 export {
   type Account,
   AccountKind,

@@ -14,7 +14,6 @@ export {
   registryChangeTypes,
 } from './change/change-feed.ts';
 export { citizenAccessLogRoutes } from './citizen/access-log.routes.ts';
-export { issueCitizenToken, verifyCitizenToken } from './citizen/citizen-token.ts';
 export { defaultRules, type RegistryContext, type RegistryRules } from './context.ts';
 export {
   correctPerson,

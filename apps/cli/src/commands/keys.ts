@@ -3,7 +3,7 @@ import { FileKeyStore, loadConfig } from '@dinhdanh/kernel';
 import type { Command } from 'commander';
 import { usageError } from '../output.ts';
 
-const secrets = ['officer-token', 'citizen-token', SUBJECT_KEY_NAME];
+const secrets = ['officer-token', 'identity-codes', SUBJECT_KEY_NAME];
 const signingKeys = [CHECKPOINT_KEY_NAME];
 
 /** A file key store that may create keys: these commands are how production provisions them. */

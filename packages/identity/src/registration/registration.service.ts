@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, foldVietnamese } from '@dinhdanh/kernel';
 import { findPerson, type Person } from '@dinhdanh/registry';
-import { insertAccount, isUniqueViolation } from '../account/account.repository.ts';
-import { ageOn, findAccountByIdNumber } from '../account/account.service.ts';
+import { ageOn, createCitizenAccount, findAccountByIdNumber } from '../account/account.service.ts';
 import { maskPhone } from '../account/account.ts';
-import { auditIdentity } from '../audit.ts';
 import type { IdentityContext } from '../context.ts';
 import { consumeOtp, sendOtp } from '../credential/otp.ts';
 import { assertPasswordAcceptable } from '../credential/password.policy.ts';
 import { hashPassword } from '../credential/password.ts';
-import { insertPasswordCredential } from '../login/login.service.ts';
 import { assertNotThrottled, recordFailure, throttleKey } from '../login/throttle.ts';
 
 type Step = 'otp' | 'face' | 'password';
@@ -142,39 +139,27 @@ export async function completeRegistration(
   const person = await livingPerson(ctx, idNumber);
   assertPasswordAcceptable(password, { idNumber, phone, dateOfBirth: person.dateOfBirth });
   const passwordHash = await hashPassword(password);
-  const accountId = randomUUID();
   const now = ctx.clock.now();
-  try {
-    await ctx.db.transaction().execute(async (trx) => {
-      const consumed = await trx
-        .deleteFrom('identity.registration')
-        .where('registration_id', '=', registrationId)
-        .where('step', '=', 'password')
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
-      if (Number(consumed.numDeletedRows) !== 1) throw new AppError('ERR_REGISTRATION_EXPIRED');
-      await insertAccount(trx, {
-        accountId,
-        kind: 'citizen',
-        loginName: idNumber,
+  const account = await ctx.db.transaction().execute(async (trx) => {
+    const consumed = await trx
+      .deleteFrom('identity.registration')
+      .where('registration_id', '=', registrationId)
+      .where('step', '=', 'password')
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (Number(consumed.numDeletedRows) !== 1) throw new AppError('ERR_REGISTRATION_EXPIRED');
+    return createCitizenAccount(
+      ctx,
+      {
         idNumber,
-        level: 1,
         displayName: person.fullName,
         phone,
-        createdAt: now,
-      });
-      await insertPasswordCredential(trx, accountId, passwordHash, now);
-      await auditIdentity(ctx, trx, {
-        actor: { kind: 'citizen', id: accountId },
-        action: 'identity.account_created',
-        idNumber,
-        purpose: 'Đăng ký tài khoản định danh điện tử mức 1 / level-1 eID self-registration',
-        details: { level: 1, checks: ['registry_match', 'sms_otp', 'face'] },
-      });
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError('ERR_ACCOUNT_EXISTS');
-    throw error;
-  }
-  return { accountId, level: 1 };
+        level: 1,
+        passwordHash,
+        checks: ['registry_match', 'sms_otp', 'face'],
+      },
+      trx,
+    );
+  });
+  return { accountId: account.accountId, level: 1 };
 }

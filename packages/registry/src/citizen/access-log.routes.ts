@@ -1,19 +1,21 @@
 import { accessLog, accessLogEntryProof } from '@dinhdanh/audit';
 import type { Db } from '@dinhdanh/db';
-import { AppError, type Clock } from '@dinhdanh/kernel';
+import { AppError } from '@dinhdanh/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccessLogItem, AccessLogQuery, presentAccessLogEntry } from '../audit/access-log.presenter.ts';
-import { verifyCitizenToken } from './citizen-token.ts';
 
 export interface CitizenAccessLogOptions {
   db: Db;
-  clock: Clock;
-  citizenTokenKey: Uint8Array;
+  /**
+   * Who the citizen is: the identity package's session (wired by the server), given as a function
+   * so the registry does not depend on identity. Undefined means not authenticated.
+   */
+  authenticateCitizen: (request: FastifyRequest) => Promise<{ subjectKey: string } | undefined>;
 }
 
-const security = [{ citizenToken: [] }];
+const security = [{ citizenSession: [] }];
 
 /**
  * The citizen's own access log ("who accessed my data"), under /api/audit/v1/me, for the
@@ -22,9 +24,9 @@ const security = [{ citizenToken: [] }];
 export async function citizenAccessLogRoutes(app: FastifyInstance, options: CitizenAccessLogOptions) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const subject = async (request: FastifyRequest) => {
-    const match = request.headers.authorization?.match(/^Bearer ([A-Za-z0-9._~+/=-]+)$/);
-    if (!match?.[1]) throw new AppError('ERR_UNAUTHENTICATED', 'a citizen bearer token is required');
-    return verifyCitizenToken(options.citizenTokenKey, match[1], options.clock.now());
+    const citizen = await options.authenticateCitizen(request);
+    if (!citizen) throw new AppError('ERR_UNAUTHENTICATED', 'log in with your eID account');
+    return citizen.subjectKey;
   };
 
   api.get(
