@@ -257,6 +257,7 @@ describe('citizen wallet (Chromium)', () => {
     const qrText = (await page.getByTestId('qr-login-code-text').textContent())!;
     expect(qrText).toMatch(/^dinhdanh-login:/);
     expect(await page.getByTestId('qr-login-code').getAttribute('aria-label')).toBeTruthy();
+    if (takeScreenshots) await page.screenshot({ path: path.join(screenshots, 'wallet-login-qr.png') });
 
     await wallet.getByTestId('wallet-nav-scan').click();
     await wallet.getByTestId('scan-text').fill(qrText);
