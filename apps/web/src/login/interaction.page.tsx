@@ -9,7 +9,6 @@ import {
   Loader,
   Paper,
   Stack,
-  Tabs,
   Text,
   Title,
 } from '@mantine/core';
@@ -21,10 +20,9 @@ import { identityPath, oidcPath } from '../api/api-client.ts';
 import type { Account, Interaction, RedirectTo } from '../api/identity.types.ts';
 import { AppFrame } from '../app/app-frame.tsx';
 import { accountName, citizenApi, meKey } from '../citizen/citizen.api.ts';
-import { CitizenLogin } from '../citizen/citizen-login.tsx';
 import { claimLabel, claimName, sharedItems } from '../citizen/claims.ts';
 import { DecisionButtons } from '../citizen/fields.tsx';
-import { QrLoginPanel } from '../citizen/qr-login.tsx';
+import { LoginMethods } from '../citizen/login-methods.tsx';
 import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { LevelBadge } from '../wallet/level-badge.tsx';
@@ -121,6 +119,8 @@ function LoginStep({ interaction, onChanged }: { interaction: Interaction; onCha
     await finish();
   }, [queryClient, interaction.uid, finish]);
 
+  const onLoggedIn = useCallback(() => void afterLogin().catch(setError), [afterLogin]);
+
   const cancel = async () => {
     setError(null);
     setPending('cancel');
@@ -215,22 +215,7 @@ function LoginStep({ interaction, onChanged }: { interaction: Interaction; onCha
           </Button>
         </Stack>
       ) : (
-        <Tabs defaultValue="password" keepMounted={false}>
-          <Tabs.List grow>
-            <Tabs.Tab value="password" data-testid="login-tab-password">
-              {t('login.tabPassword')}
-            </Tabs.Tab>
-            <Tabs.Tab value="qr" data-testid="login-tab-qr">
-              {t('login.tabQr')}
-            </Tabs.Tab>
-          </Tabs.List>
-          <Tabs.Panel value="password" pt="md">
-            <CitizenLogin onLoggedIn={() => void afterLogin().catch(setError)} />
-          </Tabs.Panel>
-          <Tabs.Panel value="qr" pt="md">
-            <QrLoginPanel onLoggedIn={() => void afterLogin().catch(setError)} />
-          </Tabs.Panel>
-        </Tabs>
+        <LoginMethods onLoggedIn={onLoggedIn} />
       )}
       <Divider />
       <Anchor

@@ -1,10 +1,9 @@
-import { Alert, Paper, Stack, Tabs, Text } from '@mantine/core';
+import { Alert, Paper, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
-import { CitizenLogin } from '../citizen/citizen-login.tsx';
-import { QrLoginPanel } from '../citizen/qr-login.tsx';
+import { LoginMethods } from '../citizen/login-methods.tsx';
 import { PageTitle } from '../shared/page-title.tsx';
 import { WalletFrame } from './wallet-frame.tsx';
 
@@ -32,22 +31,7 @@ export function WalletLoginPage() {
               {t(notice === 'expired' ? 'wallet.sessionExpired' : 'wallet.loggedOut')}
             </Alert>
           ) : null}
-          <Tabs defaultValue="password" keepMounted={false}>
-            <Tabs.List grow>
-              <Tabs.Tab value="password" data-testid="login-tab-password">
-                {t('login.tabPassword')}
-              </Tabs.Tab>
-              <Tabs.Tab value="qr" data-testid="login-tab-qr">
-                {t('login.tabQr')}
-              </Tabs.Tab>
-            </Tabs.List>
-            <Tabs.Panel value="password" pt="md">
-              <CitizenLogin onLoggedIn={loggedIn} />
-            </Tabs.Panel>
-            <Tabs.Panel value="qr" pt="md">
-              <QrLoginPanel onLoggedIn={loggedIn} />
-            </Tabs.Panel>
-          </Tabs>
+          <LoginMethods onLoggedIn={loggedIn} />
         </Stack>
       </Paper>
     </WalletFrame>
