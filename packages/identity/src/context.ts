@@ -24,6 +24,8 @@ export interface IdentityPolicy {
   qrLoginSeconds: number;
   /** Failures before delays start; the delay then doubles up to `maxDelaySeconds`. */
   freeFailures: number;
+  /** Free failures per client address, which many people may share (NAT, an office). */
+  ipFreeFailures: number;
   maxDelaySeconds: number;
   /** Consecutive failures after which an authenticator stops until an officer resets it. */
   hardStopFailures: number;
@@ -40,6 +42,7 @@ export const defaultPolicy: IdentityPolicy = {
   loginSeconds: 300,
   qrLoginSeconds: 120,
   freeFailures: 5,
+  ipFreeFailures: 50,
   maxDelaySeconds: 900,
   hardStopFailures: 100,
   selfRegistrationAge: 14,

@@ -9,19 +9,33 @@ import type { IdentityContext } from '../context.ts';
  * After `freeFailures` the delay doubles per failure up to `maxDelaySeconds`; at
  * `hardStopFailures` consecutive failures the name stops until an officer resets it.
  */
-export function throttleKey(ctx: IdentityContext, kind: 'name' | 'ip' | 'otp', value: string): Buffer {
-  return createHmac('sha256', ctx.secret).update(`throttle:${kind}:${value}`).digest();
+export interface ThrottleKey {
+  key: Buffer;
+  /** A client address is shared (NAT, offices): more free failures and no hard stop. */
+  kind: 'name' | 'ip' | 'otp';
 }
 
-export async function assertNotThrottled(ctx: IdentityContext, keys: readonly Buffer[]): Promise<void> {
+export function throttleKey(ctx: IdentityContext, kind: ThrottleKey['kind'], value: string): ThrottleKey {
+  return { kind, key: createHmac('sha256', ctx.secret).update(`throttle:${kind}:${value}`).digest() };
+}
+
+const freeFailures = (ctx: IdentityContext, key: ThrottleKey) =>
+  key.kind === 'ip' ? ctx.policy.ipFreeFailures : ctx.policy.freeFailures;
+
+export async function assertNotThrottled(ctx: IdentityContext, keys: readonly ThrottleKey[]): Promise<void> {
   const rows = await ctx.db
     .selectFrom('identity.throttle')
-    .select(['failures', 'blocked_until'])
-    .where('key', 'in', keys)
+    .select(['key', 'failures', 'blocked_until'])
+    .where(
+      'key',
+      'in',
+      keys.map((k) => k.key),
+    )
     .execute();
   const now = ctx.clock.now().getTime();
+  const hardStopped = new Set(keys.filter((k) => k.kind !== 'ip').map((k) => k.key.toString('hex')));
   for (const row of rows) {
-    if (row.failures >= ctx.policy.hardStopFailures)
+    if (hardStopped.has(Buffer.from(row.key).toString('hex')) && row.failures >= ctx.policy.hardStopFailures)
       throw new AppError(
         'ERR_LOGIN_THROTTLED',
         'too many consecutive failures; an officer must reset the account',
@@ -37,10 +51,11 @@ export async function assertNotThrottled(ctx: IdentityContext, keys: readonly Bu
   }
 }
 
-export async function recordFailure(ctx: IdentityContext, keys: readonly Buffer[]): Promise<void> {
+export async function recordFailure(ctx: IdentityContext, keys: readonly ThrottleKey[]): Promise<void> {
   const now = ctx.clock.now();
-  const { freeFailures, maxDelaySeconds } = ctx.policy;
-  for (const key of keys) {
+  const { maxDelaySeconds } = ctx.policy;
+  for (const throttle of keys) {
+    const key = throttle.key;
     const row = await ctx.db
       .insertInto('identity.throttle')
       .values({ key, failures: 1, blocked_until: null, updated_at: now })
@@ -49,7 +64,7 @@ export async function recordFailure(ctx: IdentityContext, keys: readonly Buffer[
       )
       .returning('failures')
       .executeTakeFirstOrThrow();
-    const over = Number(row.failures) - freeFailures;
+    const over = Number(row.failures) - freeFailures(ctx, throttle);
     if (over >= 0) {
       const delay = Math.min(2 ** over, maxDelaySeconds);
       await ctx.db
@@ -61,6 +76,14 @@ export async function recordFailure(ctx: IdentityContext, keys: readonly Buffer[
   }
 }
 
-export async function clearThrottle(ctx: IdentityContext, keys: readonly Buffer[]): Promise<void> {
-  if (keys.length) await ctx.db.deleteFrom('identity.throttle').where('key', 'in', keys).execute();
+export async function clearThrottle(ctx: IdentityContext, keys: readonly ThrottleKey[]): Promise<void> {
+  if (keys.length)
+    await ctx.db
+      .deleteFrom('identity.throttle')
+      .where(
+        'key',
+        'in',
+        keys.map((k) => k.key),
+      )
+      .execute();
 }
