@@ -1,5 +1,5 @@
 import { testDatabaseKind } from '@dinhdanh/db/testing';
-import { syncRegistryChanges } from '@dinhdanh/identity';
+import { sweepExpired, syncRegistryChanges } from '@dinhdanh/identity';
 import { type TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, auth, captureJpeg, lastCode, registerPerson, sessionCookie } from './identity-helpers.ts';
@@ -464,5 +464,53 @@ describe(`eID accounts (${testDatabaseKind()})`, () => {
     expect(dependents.json().items).toEqual([
       expect.objectContaining({ fullName: 'Vũ Minh Khang', age: 6, relation: 'child' }),
     ]);
+  });
+
+  it('creates foreigner and organisation accounts; a foreigner whose stay ended is locked by the sweep', async () => {
+    const foreigner = await post(
+      '/officer/foreigners',
+      {
+        fullName: 'John Smith',
+        residenceCardNumber: 'TRC123456',
+        passportNumber: 'P1234567',
+        nationality: 'Anh',
+        stayExpiresOn: '2026-11-30',
+        phone: '0966666666',
+      },
+      auth(officer),
+    );
+    expect(foreigner.statusCode, foreigner.body).toBe(201);
+    expect(foreigner.json()).toMatchObject({ kind: 'foreigner', level: 1, status: 'active' });
+    const rep = await registerPerson(t, officer, {
+      fullName: 'Ngô Văn Giám',
+      dateOfBirth: '1975-07-07',
+      phone: '0977777777',
+    });
+    await t.citizenSession(rep);
+    const organisation = await post(
+      '/officer/organisations',
+      { name: 'Công ty TNHH Ví Dụ', taxCode: '0101234567', representativeIdNumber: rep },
+      auth(officer),
+    );
+    expect(organisation.json()).toMatchObject({ kind: 'organisation', level: null });
+    const again = await post(
+      '/officer/organisations',
+      { name: 'Công ty TNHH Ví Dụ', taxCode: '0101234567', representativeIdNumber: rep },
+      auth(officer),
+    );
+    expect(again.json().code).toBe('ERR_ACCOUNT_EXISTS');
+    t.clock.set('2026-12-01T03:00:00Z');
+    try {
+      await sweepExpired(t.identity);
+    } finally {
+      t.clock.set('2026-11-23T03:00:00Z');
+    }
+    const rows = await t.identity.db
+      .selectFrom('identity.lock')
+      .innerJoin('identity.account', 'identity.account.account_id', 'identity.lock.account_id')
+      .select(['identity.lock.ground'])
+      .where('identity.account.login_name', '=', 'TRC123456')
+      .execute();
+    expect(rows.map((r) => r.ground)).toEqual(['stay_expired']);
   });
 });
