@@ -20,23 +20,6 @@ const post = (url: string, payload: unknown, headers: Record<string, string> = {
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'GET', url: `${API}${url}`, headers });
 
-async function register(
-  idNumber: string,
-  details: { fullName: string; dateOfBirth: string; phone: string },
-  password = PASSWORD,
-) {
-  const started = await post('/registrations', { idNumber, ...details });
-  expect(started.statusCode, started.body).toBe(201);
-  const { registrationId } = started.json();
-  expect((await post(`/registrations/${registrationId}/otp`, { code: await lastCode(t) })).json()).toEqual({
-    next: 'face',
-  });
-  expect((await post(`/registrations/${registrationId}/face`, { image: captureJpeg })).json()).toEqual({
-    next: 'password',
-  });
-  return post(`/registrations/${registrationId}/complete`, { password });
-}
-
 async function login(idNumber: string, password = PASSWORD) {
   const started = await post('/logins', { idNumber, password });
   expect(started.statusCode, started.body).toBe(200);
