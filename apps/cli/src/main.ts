@@ -6,6 +6,7 @@ import { registerIdCommands } from './commands/id.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerOfficerCommands } from './commands/officer.ts';
 import { registerPersonCommands } from './commands/person.ts';
+import { registerRpCommands } from './commands/rp.ts';
 import { registerSeedCommand } from './commands/seed.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { reportError } from './output.ts';
@@ -27,6 +28,7 @@ registerOfficerCommands(program);
 registerAuditCommands(program);
 registerKeyCommands(program);
 registerDevCommands(program);
+registerRpCommands(program);
 
 try {
   await program.parseAsync(process.argv);

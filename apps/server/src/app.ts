@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Database, ping } from '@dinhdanh/db';
 import {
+  authenticateSession,
   citizenAuthenticator,
   createIdentityContext,
+  findAccountById,
   type IdentityContext,
   type IdentityContextOptions,
   identityRoutes,
@@ -48,15 +50,48 @@ export interface AppDeps {
 }
 
 export interface OidcDeps {
-  identity: IdentityPort;
+  /** Defaults to the identity package's sessions and accounts; tests may substitute it. */
+  identity?: IdentityPort;
   signingKeys: PrivateJwk[];
   cookieKey: Uint8Array;
   pairwiseKey: Uint8Array;
   redis?: Redis | undefined;
   /** Tests only: back-channel logout to RPs on loopback (see ProviderOptions). */
   allowLoopbackFetch?: boolean;
-  /** Called with the provider once built, e.g. to wire identity's hooks.sessionEnded. */
+  /** Called with the provider once built. */
   onReady?: (oidc: Oidc) => void;
+  /** Development only (`serve --demo`): mount the demo relying party at /demo-rp. */
+  demoRelyingParty?: { keysDir: string };
+}
+
+/** The provider's port onto identity (DESIGN.md: they meet at the hand-off and the account lookup). */
+export function identityPort(identity: IdentityContext): IdentityPort {
+  const view = (account: Awaited<ReturnType<typeof findAccountById>> & object) => ({
+    accountId: account.accountId,
+    idNumber: account.idNumber,
+    level: account.level,
+    locked: account.locks.length > 0,
+    level2At: account.level2At,
+  });
+  return {
+    async authenticateSession(token) {
+      const found = await authenticateSession(identity, token);
+      if (!found) return undefined;
+      return {
+        account: view(found.account),
+        session: {
+          sessionId: found.session.sessionId,
+          acr: found.session.acr,
+          amr: [...found.session.amr],
+          authTime: found.session.authTime,
+        },
+      };
+    },
+    async findAccount(accountId) {
+      const account = await findAccountById(identity, accountId);
+      return account ? view(account) : undefined;
+    },
+  };
 }
 
 declare module 'fastify' {
@@ -175,10 +210,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   // identity: eID accounts and citizen sessions (the audit access log authenticates with them too).
+  // When a citizen's session ends (logout, lock, password change), the provider's sessions built
+  // on it end too and relying parties get back-channel logout; the provider is created below.
+  let provider: Oidc | undefined;
   const identity: IdentityContext | undefined =
     config.roles.includes('idp') || config.roles.includes('audit')
       ? createIdentityContext({
           ...deps.identity,
+          hooks: {
+            ...deps.identity?.hooks,
+            sessionEnded: async (sessionIds) => {
+              await deps.identity?.hooks?.sessionEnded?.(sessionIds);
+              await provider?.endSessions(sessionIds);
+            },
+          },
           config,
           registry: ctx,
           logger,
@@ -200,14 +245,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   // ── OpenID provider ──
-  if (config.roles.includes('idp') && deps.oidc) {
+  if (config.roles.includes('idp') && deps.oidc && identity) {
     const clock = deps.clock ?? systemClock;
     const oidc = createOidc(
       {
         db: database.db,
         clock,
         logger,
-        identity: deps.oidc.identity,
+        identity: deps.oidc.identity ?? identityPort(identity),
         registry: {
           db: database.db,
           units: deps.units,
@@ -234,7 +279,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }, 60_000);
     sweeper.unref();
     app.addHook('onClose', async () => clearInterval(sweeper));
+    provider = oidc;
     deps.oidc.onReady?.(oidc);
+    if (deps.oidc.demoRelyingParty && config.mode !== 'production') {
+      // Imported only here: openid-client is a development dependency.
+      const { demoRelyingParty } = await import('./demo/demo-relying-party.ts');
+      await app.register(demoRelyingParty, {
+        db: database.db,
+        clock,
+        logger,
+        issuer: config.issuer ?? `http://${config.host}:${config.port}`,
+        keysDir: deps.oidc.demoRelyingParty.keysDir,
+      });
+    }
   }
   // ── end of OpenID provider ──
 

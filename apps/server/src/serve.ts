@@ -2,8 +2,9 @@ import { checkpointSigner, startCheckpointer } from '@dinhdanh/audit';
 import { startIdentityWorkers } from '@dinhdanh/identity';
 import { AppError, type Config, createLogger, type Logger } from '@dinhdanh/kernel';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.ts';
-import { openPlatform, type Platform } from './platform.ts';
+import { Redis } from 'ioredis';
+import { buildApp, type OidcDeps } from './app.ts';
+import { oidcKeyMaterial, openPlatform, type Platform } from './platform.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -22,16 +23,30 @@ export async function serve(
     logger?: Logger;
     beforeListen?: (platform: Platform) => Promise<void>;
     handleSignals?: boolean;
+    /** Development: also mount the demo relying party (/demo-rp). */
+    demo?: boolean;
   } = {},
 ): Promise<Running> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const platform = await openPlatform(config);
   await options.beforeListen?.(platform);
-  const app = await buildApp({ ...platform, logger });
+  // With REDIS_URL the provider's short-lived state is shared by every process through Redis.
+  const redis = config.roles.includes('idp') && config.redisUrl ? new Redis(config.redisUrl) : undefined;
+  const oidc: OidcDeps | undefined = config.roles.includes('idp')
+    ? {
+        ...(await oidcKeyMaterial(config, platform.keys)),
+        redis,
+        ...(options.demo && config.mode !== 'production'
+          ? { demoRelyingParty: { keysDir: config.keysDir } }
+          : {}),
+      }
+    : undefined;
+  const app = await buildApp({ ...platform, logger, ...(oidc ? { oidc } : {}) });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
+    redis?.disconnect();
     await platform.database.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
       throw new AppError('ERR_UNAVAILABLE', `port ${config.port} on ${config.host} is already in use`);
@@ -56,6 +71,7 @@ export async function serve(
       await app.close();
       await checkpointer?.stop();
       await stopIdentityWorkers?.();
+      redis?.disconnect();
       await platform.database.close();
     })();
     return stopping;

@@ -1,3 +1,4 @@
+import type { Db } from '@dinhdanh/db';
 import { createLogger, loadConfig, type Role } from '@dinhdanh/kernel';
 import { issueOfficerToken } from '@dinhdanh/registry';
 import { serve } from '@dinhdanh/server';
@@ -5,6 +6,31 @@ import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { positiveInt } from '../output.ts';
 import { runSeed } from './seed.ts';
+
+/**
+ * A synthetic demo person to try the eID flow with by hand: register in the wallet (the code
+ * "sent" by SMS shows at /dev/outbox), get raised to level 2 in the officer console with the demo
+ * token, then log in to the demo relying party. Demo data only — development mode.
+ */
+async function printDemoCitizen(db: Db, url: string) {
+  const { rows } = await sql<{ id_number: string; full_name: string; date_of_birth: string; phone: string }>`
+    SELECT id_number, full_name, date_of_birth::text AS date_of_birth, phone FROM registry.person
+    WHERE date_of_death IS NULL AND phone IS NOT NULL AND biometrics ? 'face'
+      AND date_of_birth BETWEEN DATE '1960-01-01' AND DATE '2005-01-01'
+    ORDER BY id_number LIMIT 1`.execute(db);
+  const person = rows[0];
+  if (!person) return;
+  process.stdout.write(
+    [
+      'Thử đăng nhập định danh điện tử / try the eID login (synthetic demo person):',
+      `  1. ${url}/wallet/register — ${person.id_number} · ${person.full_name} · ${person.date_of_birth} · ${person.phone}`,
+      `     mã OTP / one-time codes: ${url}/dev/outbox (npx dinhdanh dev outbox); ảnh khuôn mặt: bất kỳ ảnh JPEG/PNG nào (development face adapter)`,
+      `  2. ${url}/officer — tra cứu người này, "Nâng lên mức 2" / raise to level 2`,
+      `  3. ${url}/demo-rp — Cổng Dịch vụ công (minh hoạ), a FAPI 2.0 relying party`,
+      '',
+    ].join('\n'),
+  );
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -25,6 +51,7 @@ export function registerServeCommand(program: Command): void {
       const running = await serve(config, {
         logger,
         handleSignals: true,
+        demo: options.demo === true,
         beforeListen: async (platform) => {
           if (!options.demo || config.mode === 'production' || config.demoPeople === 0) return;
           const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM registry.person`.execute(
@@ -42,7 +69,13 @@ export function registerServeCommand(program: Command): void {
         [
           '',
           `dinhdanh đang chạy / is running — ${config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`}, roles: ${roles.join(',')}`,
-          `  Web (cán bộ / officer console): ${running.url}/`,
+          `  Web (cán bộ / officer console): ${running.url}/officer`,
+          ...(roles.includes('idp')
+            ? [
+                `  Ví công dân / citizen wallet:   ${running.url}/wallet`,
+                `  OpenID discovery:               ${config.issuer ?? running.url}/.well-known/openid-configuration`,
+              ]
+            : []),
           `  API docs (OpenAPI):             ${running.url}/docs`,
           `  Health:                         ${running.url}/health`,
           `  Metrics:                        ${running.url}/metrics`,
@@ -60,6 +93,7 @@ export function registerServeCommand(program: Command): void {
           `Mã đăng nhập cán bộ giám sát thử nghiệm (toàn quốc, 12 giờ) / demo supervisor token (national, 12 h):\n${token}\n` +
             'Tạo mã cho một đơn vị / for one unit: npx dinhdanh officer token --unit <code>\n\n',
         );
+        if (roles.includes('idp')) await printDemoCitizen(running.platform.database.db, running.url);
       }
     });
 }

@@ -1,4 +1,4 @@
-import { randomBytes, webcrypto } from 'node:crypto';
+import { randomBytes, type webcrypto } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '@dinhdanh/db';
@@ -55,7 +55,9 @@ async function ensureClient(options: DemoRelyingPartyOptions, redirectUri: strin
     'verify',
   ]);
   const privateJwk = await crypto.subtle.exportKey('jwk', keys.privateKey);
-  const { d: _d, ...publicJwk } = privateJwk;
+  // Only the public members: WebCrypto's export also carries key_ops ["sign"] and ext, which
+  // would forbid verifying with the published key.
+  const publicJwk = { kty: privateJwk.kty, crv: privateJwk.crv, x: privateJwk.x, y: privateJwk.y };
   const kid = randomBytes(8).toString('base64url');
   const client = await registerClient(options.db, options.clock, {
     name: 'Cổng Dịch vụ công (minh hoạ)',
@@ -65,7 +67,10 @@ async function ensureClient(options: DemoRelyingPartyOptions, redirectUri: strin
     scopes: ['openid', 'profile', 'address', 'phone', 'id_number'],
     minLevel: 1,
   });
-  const stored: StoredRp = { clientId: client.clientId, privateJwk: { ...privateJwk, kid } as webcrypto.JsonWebKey };
+  const stored: StoredRp = {
+    clientId: client.clientId,
+    privateJwk: { ...privateJwk, kid } as webcrypto.JsonWebKey,
+  };
   await mkdir(options.keysDir, { recursive: true, mode: 0o700 });
   await writeFile(file, JSON.stringify(stored), { mode: 0o600 });
   return stored;
@@ -153,19 +158,30 @@ export async function demoRelyingParty(
       };
       const handle = randomBytes(24).toString('base64url');
       pending.set(handle, entry);
-      const url = await oidcClient.buildAuthorizationUrlWithPAR(
-        cfg,
-        {
-          redirect_uri: redirectUri,
-          scope: 'openid profile address phone id_number',
-          code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
-          code_challenge_method: 'S256',
-          nonce: entry.nonce,
-          state: entry.state,
-          ...(request.query.level === '2' ? { acr_values: ACR_LEVEL2 } : {}),
-        },
-        { DPoP: oidcClient.getDPoPHandle(cfg, entry.dpopKeys) },
-      );
+      let url: URL;
+      try {
+        url = await oidcClient.buildAuthorizationUrlWithPAR(
+          cfg,
+          {
+            redirect_uri: redirectUri,
+            scope: 'openid profile address phone id_number',
+            code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
+            code_challenge_method: 'S256',
+            nonce: entry.nonce,
+            state: entry.state,
+            ...(request.query.level === '2' ? { acr_values: ACR_LEVEL2 } : {}),
+          },
+          { DPoP: oidcClient.getDPoPHandle(cfg, entry.dpopKeys) },
+        );
+      } catch (error) {
+        pending.delete(handle);
+        options.logger.warn({ err: error }, 'demo relying party: pushed authorization request refused');
+        return page(
+          reply,
+          '<p role="alert">Nhà cung cấp định danh từ chối yêu cầu. <a href="/demo-rp">Thử lại</a></p>',
+          502,
+        );
+      }
       return reply
         .header(
           'set-cookie',
