@@ -301,6 +301,101 @@ describe(`eID accounts (${testDatabaseKind()})`, () => {
     await t.app.inject({ method: 'DELETE', url: `${API}/me/totp`, headers: auth(token) });
   });
 
+  it('GET /me carries the electronic-ID summary and authenticator state; TOTP secrets are sealed at rest', async () => {
+    const { token } = await login(alice);
+    const before = (await get('/me', auth(token))).json();
+    expect(before).toMatchObject({
+      idNumber: alice,
+      dateOfBirth: '1990-05-01',
+      totpEnabled: false,
+      passkeyCount: 0,
+      name: 'Nguyễn Thị Ánh',
+    });
+    const started = await post('/me/totp', {}, auth(token));
+    const { secret } = started.json();
+    const totp = URI.parse(started.json().otpauthUri) as TOTP;
+    const stored = await t.identity.db
+      .selectFrom('identity.credential as c')
+      .innerJoin('identity.account as a', 'a.account_id', 'c.account_id')
+      .select(['c.credential_id', 'c.secret'])
+      .where('a.id_number', '=', alice)
+      .where('c.kind', '=', 'totp')
+      .executeTakeFirstOrThrow();
+    // AES-256-GCM with a key version, never the base32 secret itself.
+    expect(stored.secret).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    expect(stored.secret).not.toContain(secret);
+    const now = t.clock.now().getTime();
+    const confirmed = await post(
+      '/me/totp/confirm',
+      { code: totp.generate({ timestamp: now }) },
+      auth(token),
+    );
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect((await get('/me', auth(token))).json().totpEnabled).toBe(true);
+    // A sealed secret bound to another row does not open: the row id is the associated data.
+    const box = t.identity.secretBox;
+    expect(box.open(stored.secret!, String(stored.credential_id)).plain).toBe(secret);
+    expect(() => box.open(stored.secret!, '00000000-0000-4000-8000-000000000000')).toThrow();
+    // The database refuses a TOTP secret in clear.
+    await expect(
+      t.database.exec(
+        `UPDATE identity.credential SET secret = '${secret}' WHERE credential_id = '${stored.credential_id}'`,
+      ),
+    ).rejects.toThrow();
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `${API}/me/totp`, headers: auth(token) })).statusCode,
+    ).toBe(200);
+    expect((await get('/me', auth(token))).json().totpEnabled).toBe(false);
+  });
+
+  it('labels devices from the user agent and never keeps the raw agent', async () => {
+    const android =
+      'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
+    const started = await post('/logins', { idNumber: alice, password: PASSWORD });
+    const done = await post(
+      `/logins/${started.json().loginId}/otp`,
+      { method: 'sms', code: await lastCode(t) },
+      { 'user-agent': android },
+    );
+    expect(done.json().session.device).toBe('Chrome 131 · Android');
+    const token = sessionCookie(done);
+    const rows = await t.identity.db.selectFrom('identity.session').select('device').execute();
+    expect(rows.some((row) => String(row.device ?? '').includes('Mozilla'))).toBe(false);
+    const mine = (await get('/me/sessions', auth(token)))
+      .json()
+      .items.find((s: { current: boolean }) => s.current);
+    expect(mine.device).toBe('Chrome 131 · Android');
+  });
+
+  it('shows the QR approver what is asking: device, time and the relying party the page named', async () => {
+    const wallet = await login(alice);
+    const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+    const desktop = await post(
+      '/qr-logins',
+      { clientName: 'Cổng Dịch vụ công quốc gia', purpose: 'Nộp hồ sơ đăng ký thường trú' },
+      { 'user-agent': firefox },
+    );
+    expect(desktop.statusCode, desktop.body).toBe(201);
+    const scanned = await post('/me/qr-approvals', { qrText: desktop.json().qrText }, auth(wallet.token));
+    expect(scanned.json()).toMatchObject({
+      device: 'Firefox · Linux',
+      clientName: 'Cổng Dịch vụ công quốc gia',
+      purpose: 'Nộp hồ sơ đăng ký thường trú',
+      requestedAt: t.clock.now().toISOString(),
+    });
+    // Without a name the fields are null; bidi overrides, line breaks and overlong names are refused.
+    const plain = await post('/qr-logins', {});
+    expect(
+      (await post('/me/qr-approvals', { qrText: plain.json().qrText }, auth(wallet.token))).json(),
+    ).toMatchObject({ clientName: null, purpose: null });
+    expect((await t.app.inject({ method: 'POST', url: `${API}/qr-logins` })).statusCode).toBe(201);
+    for (const clientName of ['Ngân hàng\u202Eknab', 'Dòng 1\nDòng 2', 'x'.repeat(101), '   ']) {
+      const refused = await post('/qr-logins', { clientName });
+      expect(refused.statusCode, clientName).toBe(400);
+    }
+    expect((await post('/qr-logins', { purpose: 'y'.repeat(201) })).statusCode).toBe(400);
+  });
+
   it('raises to level 2 by an officer of the person’s unit only, each step audited', async () => {
     const outsider = await t.token('01', 'cb-hn');
     const foreign = await t.token('79', 'cb-hcm');

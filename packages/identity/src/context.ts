@@ -12,6 +12,7 @@ import {
   HttpFingerprintVerifier,
 } from './adapters/biometrics.ts';
 import { DevelopmentSmsGateway, HttpSmsGateway, type SmsGateway } from './adapters/sms.ts';
+import { createSecretBox, type SecretBox } from './credential/secret-box.ts';
 
 /** Timeouts and limits. Defaults follow DOMAIN.md "Security figures" and ADR 0005. */
 export interface IdentityPolicy {
@@ -31,6 +32,8 @@ export interface IdentityPolicy {
   hardStopFailures: number;
   /** Age from which a person may register themselves (Decree 69: 14). */
   selfRegistrationAge: number;
+  /** Below this age a guardian may open a child's account without a card (Decree 69: 6). */
+  cardRequiredFromAge: number;
 }
 
 export const defaultPolicy: IdentityPolicy = {
@@ -46,6 +49,7 @@ export const defaultPolicy: IdentityPolicy = {
   maxDelaySeconds: 900,
   hardStopFailures: 100,
   selfRegistrationAge: 14,
+  cardRequiredFromAge: 6,
 };
 
 export interface WebAuthnSettings {
@@ -72,6 +76,8 @@ export interface IdentityContext {
   /** HMAC key for one-time codes and throttle keys. */
   secret: Uint8Array;
   officerTokenKey: Uint8Array;
+  /** AES-256-GCM sealing of TOTP secrets at rest (key versions for rotation). */
+  secretBox: SecretBox;
   sms: SmsGateway;
   face: FaceVerifier;
   fingerprint: FingerprintVerifier;
@@ -89,6 +95,11 @@ export interface IdentityContextOptions {
   officerTokenKey: Uint8Array;
   /** HMAC key for codes; when absent, derived from the subject secret (HKDF, own label). */
   secret?: Uint8Array;
+  /**
+   * Keys that seal TOTP secrets, by version; the highest seals, all open. Default: version 1
+   * from the identity secret. Rotation: add `{version: 2, secret: <new identity secret>}`.
+   */
+  sealingKeys?: ReadonlyArray<{ version: number; secret: Uint8Array }>;
   /** Where the development SMS gateway appends; default `<dir of dataDir>/dev-outbox.ndjson`. */
   outboxFile?: string;
   webauthn?: Partial<WebAuthnSettings>;
@@ -147,6 +158,7 @@ export function createIdentityContext(options: IdentityContextOptions): Identity
     subjectSecret,
     secret,
     officerTokenKey: options.officerTokenKey,
+    secretBox: createSecretBox(options.sealingKeys ?? [{ version: 1, secret }]),
     sms,
     face,
     fingerprint,

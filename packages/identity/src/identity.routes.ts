@@ -4,8 +4,9 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listDependents } from './account/account.service.ts';
 import { type Account, AccountView, LockGround, presentAccount } from './account/account.ts';
+import { createDependentAccount, type Dependent, listDependents } from './account/dependents.service.ts';
+import { describeMe, MeView } from './account/me.service.ts';
 import type { DevelopmentSmsGateway } from './adapters/sms.ts';
 import type { IdentityContext } from './context.ts';
 import { changePassword, confirmTotp, deleteTotp, startTotp } from './credential/credential.service.ts';
@@ -19,6 +20,7 @@ import {
 } from './credential/passkey.service.ts';
 import { lockAccount } from './lock/lock.service.ts';
 import { completeLogin, startLogin } from './login/login.service.ts';
+import { isHardStopped } from './login/throttle.ts';
 import {
   createForeignerAccount,
   createOrganisationAccount,
@@ -33,6 +35,7 @@ import {
   confirmRegistrationOtp,
   startRegistration,
 } from './registration/registration.service.ts';
+import { deviceLabel as parseDevice } from './session/device.ts';
 import {
   clearSessionCookie,
   hostCookie,
@@ -73,10 +76,44 @@ const QR_POLL_COOKIE = '__Host-dinhdanh-qr';
 const citizen = [{ citizenSession: [] }];
 const officerSecurity = [{ officerToken: [] }];
 
+/** A short label parsed from the user agent ("Chrome 131 · Android"); the raw agent is not kept. */
 function deviceLabel(request: FastifyRequest): string | undefined {
   const agent = request.headers['user-agent'];
-  return typeof agent === 'string' ? agent.slice(0, 64) : undefined;
+  return (typeof agent === 'string' && parseDevice(agent)) || undefined;
 }
+
+/**
+ * Free text a page supplies about itself and the wallet shows: one line, no control or
+ * bidirectional-format characters (which could make it read as something else), bounded.
+ */
+const ShownText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}\p{Cf}<>]+$/u, 'plain text on one line');
+
+const DependentView = z.object({
+  idNumber: z.string(),
+  fullName: z.string(),
+  dateOfBirth: z.string(),
+  sex: z.string(),
+  age: z.number(),
+  relation: z.enum(['child', 'ward']),
+  hasAccount: z.boolean(),
+  canCreateAccount: z.boolean(),
+});
+const presentDependent = (d: Dependent): z.infer<typeof DependentView> => ({
+  idNumber: d.idNumber,
+  fullName: d.fullName,
+  dateOfBirth: d.dateOfBirth,
+  sex: d.sex,
+  age: d.age,
+  relation: d.relation,
+  hasAccount: d.hasAccount,
+  canCreateAccount: d.canCreateAccount,
+});
 
 const asJson = (value: { challengeId: string; options: object }) => ({
   challengeId: value.challengeId,
@@ -268,11 +305,20 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
       schema: {
         tags: ['identity'],
         summary: 'Desktop: start a QR login (the poll is bound to this browser by a cookie)',
+        description:
+          '`clientName`/`purpose` (e.g. from the OpenID login page) are shown to the approving wallet as the page’s own words; they are never used to decide anything.',
+        body: z
+          .object({ clientName: ShownText(100).optional(), purpose: ShownText(200).optional() })
+          .nullish(),
         response: { 201: z.object({ qrLoginId: z.string(), qrText: z.string(), expiresAt: z.string() }) },
       },
     },
     async (request, reply) => {
-      const created = await createQrLogin(ctx, deviceLabel(request));
+      const created = await createQrLogin(ctx, {
+        device: deviceLabel(request),
+        clientName: request.body?.clientName,
+        purpose: request.body?.purpose,
+      });
       reply.header('set-cookie', hostCookie(QR_POLL_COOKIE, created.pollSecret, ctx.policy.qrLoginSeconds));
       return reply.code(201).send({
         qrLoginId: created.qrLoginId,
@@ -323,12 +369,12 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     {
       schema: {
         tags: ['identity'],
-        summary: 'My account',
+        summary: 'My account, my electronic-ID summary and my authenticators',
         security: citizen,
-        response: { 200: AccountView },
+        response: { 200: MeView },
       },
     },
-    async (request) => presentAccount((await requireCitizen(ctx, request)).account),
+    async (request) => describeMe(ctx, (await requireCitizen(ctx, request)).account),
   );
   api.get(
     '/me/sessions',
@@ -544,36 +590,33 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     {
       schema: {
         tags: ['identity'],
-        summary: 'My children under 14 (from the registry)',
+        summary: 'My children under 14 and the people under my guardianship (from the registry)',
         security: citizen,
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                idNumber: z.string(),
-                fullName: z.string(),
-                dateOfBirth: z.string(),
-                sex: z.string(),
-                age: z.number(),
-                relation: z.enum(['child', 'ward']),
-              }),
-            ),
-          }),
-        },
+        response: { 200: z.object({ items: z.array(DependentView) }) },
       },
     },
     async (request) => {
       const items = await listDependents(ctx, (await requireCitizen(ctx, request)).account);
-      return {
-        items: items.map(({ idNumber, fullName, dateOfBirth, sex, age, relation }) => ({
-          idNumber,
-          fullName,
-          dateOfBirth,
-          sex,
-          age,
-          relation,
-        })),
-      };
+      return { items: items.map(presentDependent) };
+    },
+  );
+  api.post(
+    '/me/dependent-accounts',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Open a level-1 account for my child or ward (Decree 69)',
+        description:
+          'Under 6 on request, from 6 with a valid card. The ID number travels in the body, never the URL.',
+        security: citizen,
+        body: z.object({ idNumber: IdNumber }),
+        response: { 201: DependentView.extend({ accountId: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const { account } = await requireCitizen(ctx, request);
+      const created = await createDependentAccount(ctx, account, request.body.idNumber);
+      return reply.code(201).send({ ...presentDependent(created), accountId: created.accountId });
     },
   );
   api.post(
@@ -588,6 +631,8 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
           200: z.object({
             qrLoginId: z.string(),
             device: z.string().nullable(),
+            clientName: z.string().nullable(),
+            purpose: z.string().nullable(),
             requestedAt: z.string(),
             expiresAt: z.string(),
           }),
@@ -613,8 +658,16 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
   );
 
   // ── Officers (unit-scoped) ──
-  const OfficerAccount = AccountView.extend({ cardNumber: z.string().nullable() });
-  const officerView = (account: Account) => ({ ...presentAccount(account), cardNumber: account.cardNumber });
+  const OfficerAccount = AccountView.extend({
+    cardNumber: z.string().nullable(),
+    /** Too many consecutive failed logins: only an officer's unlock (any ground) restarts them. */
+    hardStopped: z.boolean(),
+  });
+  const officerView = async (account: Account) => ({
+    ...presentAccount(account),
+    cardNumber: account.cardNumber,
+    hardStopped: await isHardStopped(ctx, account),
+  });
   api.post(
     '/officer/accounts/lookup',
     {
@@ -697,7 +750,7 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     async (request, reply) =>
       reply
         .code(201)
-        .send(officerView(await createForeignerAccount(ctx, await officer(request), request.body))),
+        .send(await officerView(await createForeignerAccount(ctx, await officer(request), request.body))),
   );
   api.post(
     '/officer/organisations',
@@ -717,7 +770,7 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     async (request, reply) =>
       reply
         .code(201)
-        .send(officerView(await createOrganisationAccount(ctx, await officer(request), request.body))),
+        .send(await officerView(await createOrganisationAccount(ctx, await officer(request), request.body))),
   );
 
   // ── Development only ──

@@ -4,7 +4,6 @@ export {
   createCitizenAccount,
   findAccountById,
   findAccountByIdNumber,
-  listDependents,
 } from './account/account.service.ts';
 export {
   type Account,
@@ -14,6 +13,13 @@ export {
   maskPhone,
   presentAccount,
 } from './account/account.ts';
+export {
+  createDependentAccount,
+  type Dependent,
+  type DependentRelation,
+  listDependents,
+} from './account/dependents.service.ts';
+export { describeMe, MeView } from './account/me.service.ts';
 export {
   type BiometricResult,
   DevelopmentFaceVerifier,
@@ -42,10 +48,12 @@ export {
 } from './context.ts';
 export { assertPasswordAcceptable, passwordProblem } from './credential/password.policy.ts';
 export { hashPassword, verifyPassword } from './credential/password.ts';
+export { createSecretBox, type SecretBox } from './credential/secret-box.ts';
 export { type IdentityRoutesOptions, identityRoutes } from './identity.routes.ts';
 export { lockAccount, unlockAccount } from './lock/lock.service.ts';
 export { identityMigrations } from './migrations.ts';
 export { ACR, type AcrLevel, type Amr } from './session/amr.ts';
+export { deviceLabel } from './session/device.ts';
 export {
   citizenAuthenticator,
   optionalCitizen,

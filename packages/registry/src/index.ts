@@ -46,6 +46,7 @@ export {
   getPersonAsOf,
   getPersonHistory,
   getRelations,
+  getWards,
   searchPeople,
   streamPeople,
 } from './person/person.service.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@dinhdanh/db';
 import { AppError } from '@dinhdanh/kernel';
-import { assertIdNumber, getRelations, type PersonSummary } from '@dinhdanh/registry';
+import { assertIdNumber } from '@dinhdanh/registry';
 import { auditIdentity, type IdentityActor } from '../audit.ts';
 import type { IdentityContext } from '../context.ts';
 import { insertPasswordCredential } from '../credential/password.repository.ts';
@@ -28,27 +28,6 @@ export function ageOn(dateOfBirth: string, day: string): number {
   const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
-/**
- * The holder's dependents (Decree 69, older rule): living children under 14 whose father or
- * mother is the holder, read from the registry.
- */
-export async function listDependents(
-  ctx: IdentityContext,
-  account: Account,
-): Promise<Array<PersonSummary & { age: number; relation: 'child' | 'ward' }>> {
-  if (!account.idNumber) return [];
-  const today = ctx.clock.now().toISOString().slice(0, 10);
-  const relations = await getRelations(ctx.registry, account.idNumber);
-  const out: Array<PersonSummary & { age: number; relation: 'child' | 'ward' }> = [];
-  for (const child of relations.children) {
-    const age = ageOn(child.dateOfBirth, today);
-    if (age < 14 && !child.dateOfDeath) out.push({ ...child, age, relation: 'child' });
-  }
-  // Wards under guardianship are linked on the ward's record only and the registry exports no
-  // index from guardian to wards yet, so they are not listed (see README, "missing").
-  return out;
 }
 
 /**

@@ -46,13 +46,15 @@ export async function startTotp(
     .where('kind', '=', 'totp')
     .where('confirmed', '=', false)
     .execute();
+  const credentialId = randomUUID();
   await ctx.db
     .insertInto('identity.credential')
     .values({
-      credential_id: randomUUID(),
+      credential_id: credentialId,
       account_id: account.accountId,
       kind: 'totp',
-      secret,
+      // Sealed at rest (AES-256-GCM, key versioned); the holder sees the clear secret only now.
+      secret: ctx.secretBox.seal(secret, credentialId),
       confirmed: false,
       created_at: ctx.clock.now(),
     })

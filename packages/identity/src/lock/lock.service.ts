@@ -3,7 +3,7 @@ import { AppError } from '@dinhdanh/kernel';
 import type { Account, LockGround } from '../account/account.ts';
 import { auditIdentity, type IdentityActor } from '../audit.ts';
 import type { IdentityContext } from '../context.ts';
-import { clearThrottle, throttleKey } from '../login/throttle.ts';
+import { accountThrottleKeys, clearThrottle } from '../login/throttle.ts';
 import { endSessions } from '../session/session.service.ts';
 
 function actorName(actor: IdentityActor): string {
@@ -63,7 +63,7 @@ export async function unlockAccount(
     .where('lifted_at', 'is', null)
     .returning('lock_id')
     .executeTakeFirst();
-  if (input.actor.kind === 'officer') await clearThrottle(ctx, [throttleKey(ctx, 'name', account.loginName)]);
+  if (input.actor.kind === 'officer') await resetFailures(ctx, account, input.actor, db);
   if (lifted)
     await auditIdentity(ctx, db, {
       actor: input.actor,
@@ -73,6 +73,34 @@ export async function unlockAccount(
       details: { ground: input.ground, ...(input.reason ? { reason: input.reason } : {}) },
     });
   return !!lifted;
+}
+
+/**
+ * An officer's unlock also ends a hard stop (NIST SP 800-63B: at most 100 consecutive failures per
+ * authenticator): the password's and the codes' counters and the credentials' failure counts
+ * go back to zero. Audited when there was something to reset.
+ */
+async function resetFailures(
+  ctx: IdentityContext,
+  account: Account,
+  actor: IdentityActor,
+  db: Db,
+): Promise<void> {
+  const failures = await clearThrottle(ctx, accountThrottleKeys(ctx, account));
+  await db
+    .updateTable('identity.credential')
+    .set({ failures: 0 })
+    .where('account_id', '=', account.accountId)
+    .where('failures', '>', 0)
+    .execute();
+  if (failures > 0)
+    await auditIdentity(ctx, db, {
+      actor,
+      action: 'identity.failures_reset',
+      idNumber: account.idNumber,
+      purpose: 'Đặt lại số lần đăng nhập sai / failed-login counters reset',
+      details: { failures },
+    });
 }
 
 export function assertUsable(account: Account): void {

@@ -110,11 +110,18 @@ export async function startLogin(
 export async function acceptTotp(ctx: IdentityContext, accountId: string, code: string): Promise<boolean> {
   const credential = await credentialOf(ctx.db, accountId, 'totp');
   if (!credential?.secret) throw new AppError('ERR_TOTP_NOT_ENROLLED');
-  const step = totpStep(credential.secret, code, ctx.clock.now());
+  const id = String(credential.credential_id);
+  const { plain, stale } = ctx.secretBox.open(credential.secret, id);
+  const step = totpStep(plain, code, ctx.clock.now());
   if (step === undefined) return false;
   const taken = await ctx.db
     .updateTable('identity.credential')
-    .set({ last_step: step, last_used_at: ctx.clock.now() })
+    // A secret sealed under an older key version is re-sealed under the newest on use.
+    .set({
+      last_step: step,
+      last_used_at: ctx.clock.now(),
+      ...(stale ? { secret: ctx.secretBox.seal(plain, id) } : {}),
+    })
     .where('credential_id', '=', credential.credential_id)
     .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
     .executeTakeFirst();

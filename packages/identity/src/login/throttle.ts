@@ -76,14 +76,43 @@ export async function recordFailure(ctx: IdentityContext, keys: readonly Throttl
   }
 }
 
-export async function clearThrottle(ctx: IdentityContext, keys: readonly ThrottleKey[]): Promise<void> {
-  if (keys.length)
-    await ctx.db
-      .deleteFrom('identity.throttle')
-      .where(
-        'key',
-        'in',
-        keys.map((k) => k.key),
-      )
-      .execute();
+/** Deletes the counters; answers how many failures they held (0 when there was nothing to reset). */
+export async function clearThrottle(ctx: IdentityContext, keys: readonly ThrottleKey[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  const rows = await ctx.db
+    .deleteFrom('identity.throttle')
+    .where(
+      'key',
+      'in',
+      keys.map((k) => k.key),
+    )
+    .returning('failures')
+    .execute();
+  return rows.reduce((sum, row) => sum + Number(row.failures), 0);
+}
+
+/** The keys that count an account's authenticators: its login name (password) and its codes. */
+export function accountThrottleKeys(
+  ctx: IdentityContext,
+  account: { accountId: string; loginName: string },
+): ThrottleKey[] {
+  return [throttleKey(ctx, 'name', account.loginName), throttleKey(ctx, 'otp', account.accountId)];
+}
+
+/** True when one of the account's authenticators has reached the hard stop (officer must reset). */
+export async function isHardStopped(
+  ctx: IdentityContext,
+  account: { accountId: string; loginName: string },
+): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom('identity.throttle')
+    .select('failures')
+    .where(
+      'key',
+      'in',
+      accountThrottleKeys(ctx, account).map((k) => k.key),
+    )
+    .where('failures', '>=', ctx.policy.hardStopFailures)
+    .executeTakeFirst();
+  return !!row;
 }

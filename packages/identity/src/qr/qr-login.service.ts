@@ -15,7 +15,14 @@ const QR_PREFIX = 'dinhdanh-login:';
  * `pollSecret` (an HttpOnly cookie on the desktop) proves the poller is the desktop that asked,
  * so a photo of the QR cannot collect the session. Only hashes are stored.
  */
-export async function createQrLogin(ctx: IdentityContext, device?: string | undefined) {
+export async function createQrLogin(
+  ctx: IdentityContext,
+  requester: {
+    device?: string | null | undefined;
+    clientName?: string | undefined;
+    purpose?: string | undefined;
+  } = {},
+) {
   const qrLoginId = randomUUID();
   const secret = randomBytes(24).toString('base64url');
   const pollSecret = randomBytes(32).toString('base64url');
@@ -28,7 +35,10 @@ export async function createQrLogin(ctx: IdentityContext, device?: string | unde
       secret_hash: sha256(secret),
       poll_hash: sha256(pollSecret),
       status: 'pending',
-      device: device?.slice(0, 64) ?? null,
+      device: requester.device?.slice(0, 64) ?? null,
+      // What the desktop says it is for: shown to the approver, never used to decide anything.
+      client_name: requester.clientName ?? null,
+      purpose: requester.purpose ?? null,
       created_at: now,
       expires_at: expiresAt,
     })
@@ -77,14 +87,19 @@ export async function pollQrLogin(
   return { status: 'approved', login: { account, session, token } };
 }
 
-/** The wallet scanned `qrText`: checks the secret and shows what is asking. */
+/**
+ * The wallet scanned `qrText`: checks the secret and shows what is asking — the desktop's device
+ * label and time, and the relying party's name and purpose when the desktop gave them. Those
+ * two are the desktop's own words (anyone can start a QR login), so the wallet presents them as
+ * such; approval never depends on them.
+ */
 export async function scanQrLogin(ctx: IdentityContext, wallet: Session, qrText: string) {
   const match = qrText.match(/^dinhdanh-login:([0-9a-f-]{36})\.([A-Za-z0-9_-]{16,64})$/);
   if (!match) throw new AppError('ERR_QR_LOGIN_EXPIRED');
   const [, qrLoginId, secret] = match as unknown as [string, string, string];
   const row = await ctx.db
     .selectFrom('identity.qr_login')
-    .select(['secret_hash', 'status', 'device', 'created_at', 'expires_at'])
+    .select(['secret_hash', 'status', 'device', 'client_name', 'purpose', 'created_at', 'expires_at'])
     .where('qr_login_id', '=', qrLoginId)
     .executeTakeFirst();
   if (
@@ -103,6 +118,8 @@ export async function scanQrLogin(ctx: IdentityContext, wallet: Session, qrText:
   return {
     qrLoginId,
     device: (row.device as string | null) ?? null,
+    clientName: (row.client_name as string | null) ?? null,
+    purpose: (row.purpose as string | null) ?? null,
     requestedAt: new Date(row.created_at).toISOString(),
     expiresAt: new Date(row.expires_at).toISOString(),
   };

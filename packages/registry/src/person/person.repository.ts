@@ -140,6 +140,19 @@ export async function findChildren(db: Db, idNumber: string): Promise<SummaryRow
     .execute();
 }
 
+/** People whose registered guardian or legal representative is `idNumber` (indexed, migration 0003). */
+export async function findWards(db: Db, idNumber: string): Promise<SummaryRow[]> {
+  return db
+    .selectFrom('registry.person')
+    .select(summaryColumns)
+    .where((eb) =>
+      eb.or([eb('guardian_id_number', '=', idNumber), eb('legal_representative_id_number', '=', idNumber)]),
+    )
+    .orderBy('date_of_birth')
+    .limit(100)
+    .execute();
+}
+
 export async function findHouseholdMembers(db: Db, householdId: string): Promise<SummaryRow[]> {
   return db
     .selectFrom('registry.person')

@@ -129,6 +129,15 @@ export async function getRelations(ctx: RegistryContext, idNumber: string) {
   };
 }
 
+/**
+ * The people under `idNumber`'s guardianship or legal representation (the ward's record holds
+ * the link; this is its reverse, for the guardian's eID account).
+ */
+export async function getWards(ctx: RegistryContext, idNumber: string): Promise<PersonSummary[]> {
+  const rows = await repo.findWards(ctx.db, assertIdNumber(idNumber, ctx.clock.now()));
+  return rows.map((row) => stripRelation(presentSummary(row, ctx.units)));
+}
+
 /** Streams every person (keyset pages of `pageSize`), optionally within a 2025 province. */
 export async function* streamPeople(
   ctx: RegistryContext,
