@@ -1,10 +1,11 @@
 import { testDatabaseKind } from '@dinhdanh/db/testing';
-import { ACR_LEVEL1, ACR_LEVEL2, type OidcAccount } from '@dinhdanh/oidc';
+import { ACR_LEVEL1, ACR_LEVEL2 } from '@dinhdanh/oidc';
 import { redisServerAvailable, startRedisServer } from '@dinhdanh/oidc/testing';
 import * as jose from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type Citizen,
   CookieJar,
   logoutReceiver,
   type OidcTestServer,
@@ -54,24 +55,6 @@ async function registerRp(
   const registered = (await response.json()) as { clientId: string };
   const config = await rpConfig(s.issuer, registered.clientId, keys.privateKey, keys.kid);
   return { ...keys, clientId: registered.clientId, redirectUri, config };
-}
-
-async function personInRegistry(s: OidcTestServer): Promise<string> {
-  const response = await s.app.inject({
-    method: 'POST',
-    url: '/api/registry/v1/births',
-    headers: { authorization: `Bearer ${s.registryToken}` },
-    payload: {
-      fullName: 'Nguyễn Thị Bình',
-      dateOfBirth: '1990-05-17',
-      sex: 'female',
-      placeOfBirth: 'Bệnh viện Bạch Mai, Hà Nội',
-      registrationCommuneCode: '00004',
-      permanentAddress: { communeCode: '00004', detail: 'Số 12 phố Quán Thánh' },
-    },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().idNumber;
 }
 
 /** Starts an authorization with PAR + PKCE + DPoP and follows the browser to the login page. */
@@ -142,11 +125,34 @@ async function authorize(
   return { ...flow, callback: new URL(next) };
 }
 
+/** The RP exchanges the code at the token endpoint (private_key_jwt, PKCE, DPoP). */
+function exchange(rp: Rp, flow: Awaited<ReturnType<typeof authorize>>) {
+  return client.authorizationCodeGrant(
+    rp.config,
+    flow.callback,
+    { pkceCodeVerifier: flow.verifier },
+    undefined,
+    { DPoP: flow.dpop },
+  );
+}
+
+/** Waits for the first back-channel logout token and returns its verified payload. */
+async function logoutToken(s: OidcTestServer, receiver: { tokens: string[] }, clientId: string) {
+  await expect.poll(() => receiver.tokens.length).toBeGreaterThan(0);
+  const { payload } = await jose.jwtVerify(
+    receiver.tokens[0]!,
+    jose.createRemoteJWKSet(new URL(`${s.issuer}/oidc/jwks`)),
+    { issuer: s.issuer, audience: clientId },
+  );
+  expect(payload.events).toHaveProperty(['http://schemas.openid.net/event/backchannel-logout']);
+  return payload;
+}
+
 function suite(variant: 'sql' | 'redis') {
   let s: OidcTestServer;
   let stopRedis: (() => Promise<void>) | undefined;
-  let idNumber: string;
-  let account: OidcAccount;
+  // A level-2 citizen (raised by an officer), logged in through the identity API in each test.
+  let citizen: Citizen;
 
   beforeAll(async () => {
     let redisUrl: string | undefined;
@@ -156,8 +162,12 @@ function suite(variant: 'sql' | 'redis') {
       stopRedis = redis.stop;
     }
     s = await startOidcServer(redisUrl ? { redisUrl } : {});
-    idNumber = await personInRegistry(s);
-    account = s.identity.account(idNumber, 2);
+    citizen = await s.citizen({
+      level: 2,
+      fullName: 'Nguyễn Thị Bình',
+      dateOfBirth: '1990-05-17',
+      sex: 'female',
+    });
   });
   afterAll(async () => {
     await s?.close();
@@ -186,8 +196,9 @@ function suite(variant: 'sql' | 'redis') {
 
   it('logs a citizen in to a relying party: PAR, private_key_jwt, DPoP, PKCE, consent, userinfo, refresh, revocation', async () => {
     const rp = await registerRp(s);
-    const { cookie } = s.identity.login(account, 2);
-    const flow = await authorize(s, rp, cookie, {
+    const session = await s.login(citizen);
+    expect(session.acr).toBe(ACR_LEVEL2);
+    const flow = await authorize(s, rp, session.cookie, {
       claims: JSON.stringify({ userinfo: { verified_claims: null } }),
     });
     expect(flow.callback.searchParams.get('iss')).toBe(s.issuer);
@@ -203,7 +214,8 @@ function suite(variant: 'sql' | 'redis') {
     expect(claims.iss).toBe(s.issuer);
     expect(claims.acr).toBe(ACR_LEVEL2);
     expect(claims.amr).toEqual(['pwd', 'sms']);
-    expect(claims.sub).not.toBe(account.accountId);
+    expect(claims.sub).not.toBe(citizen.accountId);
+    expect(claims.sub).not.toContain(citizen.idNumber);
     expect(claims.sub).toMatch(/^[\w-]{43}$/);
 
     const userinfo = await client.fetchUserInfo(rp.config, tokens.access_token, claims.sub, {
@@ -235,19 +247,7 @@ function suite(variant: 'sql' | 'redis') {
     expect(tokens.refresh_token).toBeUndefined();
 
     // Reusing the code fails.
-    expect(
-      await oauthError(
-        client.authorizationCodeGrant(
-          rp.config,
-          flow.callback,
-          { pkceCodeVerifier: flow.verifier },
-          undefined,
-          {
-            DPoP: flow.dpop,
-          },
-        ),
-      ),
-    ).toBe('invalid_grant');
+    expect(await oauthError(exchange(rp, flow))).toBe('invalid_grant');
 
     // Revocation ends the access token.
     await client.tokenRevocation(rp.config, tokens.access_token);
@@ -256,36 +256,58 @@ function suite(variant: 'sql' | 'redis') {
     ).toBe('invalid_token');
   });
 
-  it('issues rotating refresh tokens only with offline_access, and refuses them once the account is locked', async () => {
-    const rp = await registerRp(s);
-    const other = s.identity.account(idNumber, 2);
-    const { cookie } = s.identity.login(other, 2);
-    const flow = await authorize(s, rp, cookie, {
-      scope: 'openid profile offline_access',
-      prompt: 'consent',
-    });
-    const tokens = await client.authorizationCodeGrant(
-      rp.config,
-      flow.callback,
-      { pkceCodeVerifier: flow.verifier },
-      undefined,
-      {
+  it("issues rotating refresh tokens only with offline_access; the holder's lock ends the provider session, refresh and tokens, and tells the RP", async () => {
+    const receiver = await logoutReceiver();
+    try {
+      const rp = await registerRp(s, { backchannelLogoutUri: receiver.url });
+      const holder = await s.citizen({ level: 2 });
+      const session = await s.login(holder);
+      const flow = await authorize(s, rp, session.cookie, {
+        scope: 'openid profile offline_access',
+        prompt: 'consent',
+      });
+      const tokens = await exchange(rp, flow);
+      expect(tokens.refresh_token).toBeTruthy();
+      const sub = tokens.claims()!.sub;
+      const refreshed = await client.refreshTokenGrant(rp.config, tokens.refresh_token!, undefined, {
         DPoP: flow.dpop,
-      },
-    );
-    expect(tokens.refresh_token).toBeTruthy();
-    const refreshed = await client.refreshTokenGrant(rp.config, tokens.refresh_token!, undefined, {
-      DPoP: flow.dpop,
-    });
-    expect(refreshed.refresh_token).toBeTruthy();
-    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-    other.locked = true;
-    expect(
-      await oauthError(
-        client.refreshTokenGrant(rp.config, refreshed.refresh_token!, undefined, { DPoP: flow.dpop }),
-      ),
-    ).toBe('invalid_grant');
-    other.locked = false;
+      });
+      expect(refreshed.refresh_token).toBeTruthy();
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+
+      // The holder locks the account from the wallet (identity's real lock API).
+      const lock = await s.identityApi('/me/lock', {
+        cookie: session.cookie,
+        body: { reason: 'Mất điện thoại' },
+      });
+      expect(lock.status, JSON.stringify(lock.json)).toBe(200);
+      expect((await s.identityApi('/me', { cookie: session.cookie })).status).toBe(401);
+
+      // identity's sessionEnded hook → the provider ends its session → back-channel logout.
+      const payload = await logoutToken(s, receiver, rp.clientId);
+      expect(payload.sub).toBe(sub);
+      const left = await s.database.db
+        .selectFrom('oidc.model')
+        .select('id')
+        .where('kind', '=', 'Session')
+        .where('identity_session_id', '=', session.sessionId)
+        .execute();
+      expect(left).toEqual([]);
+
+      expect(
+        await oauthError(
+          client.refreshTokenGrant(rp.config, refreshed.refresh_token!, undefined, { DPoP: flow.dpop }),
+        ),
+      ).toBe('invalid_grant');
+
+      // A locked account cannot log in again either (after the right password, it is named).
+      const again = await s.identityApi('/logins', {
+        body: { idNumber: holder.idNumber, password: holder.password },
+      });
+      expect(again.json.code).toBe('ERR_ACCOUNT_LOCKED');
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('refuses a wrong redirect URI, a request without PAR and one without PKCE', async () => {
@@ -401,8 +423,10 @@ function suite(variant: 'sql' | 'redis') {
 
   it('asks a level-1 account to upgrade for a level-2 service; cancelling reaches the RP as an error', async () => {
     const rp = await registerRp(s, { minLevel: 2 });
-    const levelOne = s.identity.account(idNumber, 1);
-    const { cookie } = s.identity.login(levelOne, 1);
+    const levelOne = await s.citizen({ level: 1 });
+    // Password + SMS code is two factors, but a level-1 account's session is level 1 (ADR 0005).
+    const { cookie, acr, amr } = await s.login(levelOne);
+    expect({ acr, amr }).toEqual({ acr: ACR_LEVEL1, amr: ['pwd', 'sms'] });
     const flow = await begin(rp);
     const details = await api(s, `/interactions/${flow.uid}`, cookie);
     expect(details.json).toMatchObject({ requiredLevel: 2, upgradeRequired: true, stepUpRequired: false });
@@ -420,35 +444,36 @@ function suite(variant: 'sql' | 'redis') {
       ),
     ).toBe('unmet_authentication_requirements');
 
-    // A level-2 account with a single-factor session must step up.
-    const { cookie: single } = s.identity.login(account, 1);
+    // The officer raises the account in person: the level-1 session it already has must step up…
+    await s.raiseToLevel2(levelOne);
     const again = await begin(rp);
-    expect((await api(s, `/interactions/${again.uid}`, single)).json).toMatchObject({
+    expect((await api(s, `/interactions/${again.uid}`, cookie)).json).toMatchObject({
       upgradeRequired: false,
       stepUpRequired: true,
     });
+    const refused = await api(s, `/interactions/${again.uid}/login`, cookie, {});
+    expect(refused.status).toBe(403);
+
+    // …and a new password + SMS login reaches level 2, which the RP then receives.
+    const stepped = await s.login(levelOne);
+    expect(stepped.acr).toBe(ACR_LEVEL2);
+    const flow2 = await authorize(s, rp, stepped.cookie);
+    const tokens = await exchange(rp, flow2);
+    expect(tokens.claims()).toMatchObject({ acr: ACR_LEVEL2, amr: ['pwd', 'sms'] });
   });
 
   it('remembers consent per RP, lets the citizen withdraw it (tokens revoked), and logs out over the back channel', async () => {
     const receiver = await logoutReceiver();
     try {
       const rp = await registerRp(s, { backchannelLogoutUri: receiver.url });
-      const citizen = s.identity.account(idNumber, 2);
-      const first = s.identity.login(citizen, 2);
+      const holder = await s.citizen({ level: 2 });
+      const first = await s.login(holder);
       const flow = await authorize(s, rp, first.cookie);
-      const tokens = await client.authorizationCodeGrant(
-        rp.config,
-        flow.callback,
-        { pkceCodeVerifier: flow.verifier },
-        undefined,
-        {
-          DPoP: flow.dpop,
-        },
-      );
+      const tokens = await exchange(rp, flow);
       const sub = tokens.claims()!.sub;
 
       // A new login in another browser: consent is not asked again.
-      const second = s.identity.login(citizen, 2);
+      const second = await s.login(holder);
       const again = await begin(rp);
       const login = await api(s, `/interactions/${again.uid}/login`, second.cookie, {});
       const next = await follow(s, again.jar, login.json.redirectTo as string, second.cookie);
@@ -459,22 +484,19 @@ function suite(variant: 'sql' | 'redis') {
         rp.clientId,
       );
 
-      // Identity ends the first session (logout, lock, password change): the RP hears of it.
+      // The citizen logs out of the first browser (identity's real logout): the RP hears of it
+      // through identity's sessionEnded hook.
       const linked = await s.database.db
         .selectFrom('oidc.model')
         .select('identity_session_id')
         .where('kind', '=', 'Session')
         .execute();
-      expect(linked.map((row) => row.identity_session_id)).toContain(first.session.sessionId);
-      await s.oidc.endSessions([first.session.sessionId]);
-      await expect.poll(() => receiver.tokens.length).toBeGreaterThan(0);
-      const { payload } = await jose.jwtVerify(
-        receiver.tokens[0]!,
-        jose.createRemoteJWKSet(new URL(`${s.issuer}/oidc/jwks`)),
-        { issuer: s.issuer, audience: rp.clientId },
-      );
+      expect(linked.map((row) => row.identity_session_id)).toContain(first.sessionId);
+      expect(receiver.tokens).toEqual([]);
+      const logout = await s.identityApi('/logout', { cookie: first.cookie, method: 'POST' });
+      expect(logout.status).toBe(200);
+      const payload = await logoutToken(s, receiver, rp.clientId);
       expect(payload.sub).toBe(sub);
-      expect(payload.events).toHaveProperty(['http://schemas.openid.net/event/backchannel-logout']);
 
       // Withdrawal revokes the grant and its tokens.
       const withdraw = await fetch(`${s.issuer}/api/oidc/v1/me/consents/${rp.clientId}`, {
@@ -492,17 +514,9 @@ function suite(variant: 'sql' | 'redis') {
 
   it('ends the provider session on RP-initiated logout', async () => {
     const rp = await registerRp(s);
-    const { cookie } = s.identity.login(account, 2);
+    const { cookie } = await s.login(citizen);
     const flow = await authorize(s, rp, cookie);
-    const tokens = await client.authorizationCodeGrant(
-      rp.config,
-      flow.callback,
-      { pkceCodeVerifier: flow.verifier },
-      undefined,
-      {
-        DPoP: flow.dpop,
-      },
-    );
+    const tokens = await exchange(rp, flow);
     const endUrl = client.buildEndSessionUrl(rp.config, {
       id_token_hint: tokens.id_token!,
       post_logout_redirect_uri: 'https://rp.example.vn/bye',

@@ -1,67 +1,74 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Database } from '@dinhdanh/db';
 import { freePort, testDatabase } from '@dinhdanh/db/testing';
-import { createLogger, fixedClock, loadConfig } from '@dinhdanh/kernel';
-import {
-  ephemeralProviderKeys,
-  type IdentityPort,
-  type IdentitySession,
-  type Oidc,
-  type OidcAccount,
-} from '@dinhdanh/oidc';
+import { createCitizenAccount, hashPassword, type IdentityContext, readOutbox } from '@dinhdanh/identity';
+import { createLogger, loadConfig } from '@dinhdanh/kernel';
+import { ephemeralProviderKeys, type Oidc } from '@dinhdanh/oidc';
 import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import * as jose from 'jose';
 import * as client from 'openid-client';
 import { buildApp } from '../src/app.ts';
+import { captureJpeg } from './identity-helpers.ts';
 
-/**
- * Stands in for packages/identity until its session API lands: the same port the composition
- * root adapts from identity's authenticateSession / findAccountById.
- */
-export class TestIdentity implements IdentityPort {
-  readonly accounts = new Map<string, OidcAccount>();
-  readonly sessions = new Map<string, { accountId: string; session: IdentitySession }>();
-  account(idNumber: string, level: 1 | 2): OidcAccount {
-    const account: OidcAccount = {
-      accountId: randomUUID(),
-      idNumber,
-      level,
-      locked: false,
-      level2At: level === 2 ? new Date('2026-01-02T03:04:05Z') : null,
-    };
-    this.accounts.set(account.accountId, account);
-    return account;
-  }
-  /** A session token as the identity login would set it in the cookie. */
-  login(account: OidcAccount, acr: 1 | 2, amr = acr === 2 ? ['pwd', 'sms'] : ['pwd']) {
-    const token = randomBytes(32).toString('base64url');
-    const session = { sessionId: randomUUID(), acr, amr, authTime: new Date() };
-    this.sessions.set(token, { accountId: account.accountId, session });
-    return { token, session, cookie: `__Host-dinhdanh-session=${token}` };
-  }
-  async authenticateSession(token: string) {
-    const found = this.sessions.get(token);
-    const account = found && this.accounts.get(found.accountId);
-    return found && account ? { account, session: found.session } : undefined;
-  }
-  async findAccount(accountId: string) {
-    return this.accounts.get(accountId);
-  }
+export const IDENTITY_API = '/api/identity/v1';
+export const SESSION_COOKIE = '__Host-dinhdanh-session';
+export const PASSWORD = 'mùa thu hà nội lá vàng rơi';
+
+/** A registry person with a real eID account (password + phone for SMS codes). */
+export interface Citizen {
+  idNumber: string;
+  accountId: string;
+  fullName: string;
+  phone: string;
+  password: string;
+}
+
+/** A real identity session, as `POST /logins` + `/logins/{id}/otp` set it. */
+export interface CitizenLogin {
+  token: string;
+  /** The `cookie` header value carrying the session. */
+  cookie: string;
+  sessionId: string;
+  acr: string;
+  amr: string[];
 }
 
 export interface OidcTestServer {
   app: FastifyInstance;
   database: Database;
   issuer: string;
-  identity: TestIdentity;
+  identity: IdentityContext;
   oidc: Oidc;
+  outboxFile: string;
   supervisorToken: string;
+  /** A national officer (role officer): registers births and raises accounts to level 2. */
   registryToken: string;
+  /** A registry person (birth registered by the officer API) with an account at level 1 or 2. */
+  citizen(options?: {
+    level?: 1 | 2;
+    fullName?: string;
+    dateOfBirth?: string;
+    sex?: 'male' | 'female';
+  }): Promise<Citizen>;
+  /** Password + SMS code through the identity HTTP API; the code is read from the dev outbox. */
+  login(citizen: Citizen): Promise<CitizenLogin>;
+  /** `POST /officer/level2` with the officer token, card = ID number, a fingerprint capture. */
+  raiseToLevel2(citizen: Citizen): Promise<void>;
+  /** A JSON call to the identity API (cookie or officer token). */
+  identityApi(
+    path: string,
+    options: { cookie?: string; token?: string; body?: unknown; method?: string },
+  ): Promise<{ status: number; json: Record<string, unknown>; response: Response }>;
   close(): Promise<void>;
 }
+
+const givenNames = ['An', 'Châu', 'Dung', 'Giang', 'Hà', 'Khánh', 'Lan', 'Mai', 'Nga', 'Oanh', 'Phương'];
 
 export async function startOidcServer(options: { redisUrl?: string } = {}): Promise<OidcTestServer> {
   const database = await testDatabase();
@@ -69,26 +76,31 @@ export async function startOidcServer(options: { redisUrl?: string } = {}): Prom
   const officerKey = randomBytes(32);
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
+  const outboxDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-oidc-outbox-'));
+  const outboxFile = path.join(outboxDir, 'dev-outbox.ndjson');
   const config = loadConfig({
     DINHDANH_MODE: 'test',
     DINHDANH_LOG_LEVEL: 'silent',
     DINHDANH_ISSUER: issuer,
     DINHDANH_ROLES: 'registry,audit,idp',
   });
-  const identity = new TestIdentity();
   const redis = options.redisUrl ? new Redis(options.redisUrl) : undefined;
   let oidc: Oidc | undefined;
+  // The system clock: identity's session times and the provider's token times must agree.
   const app = await buildApp({
     config: { ...config, roles: ['registry', 'audit', 'idp'] },
     database,
     units,
     officerTokenKey: officerKey,
     subjectSecret: randomBytes(32),
-    citizenTokenKey: randomBytes(32),
+    identitySecret: randomBytes(32),
+    identity: {
+      outboxFile,
+      // The fingerprint reader is a process boundary (registry people here have no reference).
+      fingerprint: { verify: async () => ({ match: true }) },
+    },
     logger: createLogger('silent'),
-    clock: fixedClock('2026-11-23T03:00:00Z'),
     oidc: {
-      identity,
       signingKeys: ephemeralProviderKeys(),
       cookieKey: randomBytes(32),
       pairwiseKey: randomBytes(32),
@@ -100,28 +112,130 @@ export async function startOidcServer(options: { redisUrl?: string } = {}): Prom
     },
   });
   await app.listen({ port, host: '127.0.0.1' });
-  const now = new Date('2026-11-23T03:00:00Z');
+  const identity = app.identity!;
+  const now = new Date();
+  const supervisorToken = (
+    await issueOfficerToken(officerKey, units, { unit: 'VN', role: 'supervisor', now })
+  ).token;
+  const registryToken = (await issueOfficerToken(officerKey, units, { unit: 'VN', now })).token;
+
+  const identityApi: OidcTestServer['identityApi'] = async (apiPath, call) => {
+    const method = call.method ?? (call.body === undefined ? 'GET' : 'POST');
+    const response = await fetch(`${issuer}${IDENTITY_API}${apiPath}`, {
+      method,
+      headers: {
+        ...(call.cookie ? { cookie: call.cookie } : {}),
+        ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+        ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+    });
+    const text = await response.clone().text();
+    return { status: response.status, json: text ? JSON.parse(text) : {}, response };
+  };
+
+  let people = 0;
+  const citizen: OidcTestServer['citizen'] = async (person = {}) => {
+    people += 1;
+    const fullName = person.fullName ?? `Trần Thị ${givenNames[people % givenNames.length]}`;
+    const birth = await fetch(`${issuer}/api/registry/v1/births`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${registryToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        fullName,
+        dateOfBirth:
+          person.dateOfBirth ??
+          `1985-${String(1 + Math.floor(people / 28)).padStart(2, '0')}-${String(1 + (people % 28)).padStart(2, '0')}`,
+        sex: person.sex ?? 'female',
+        placeOfBirth: 'Bệnh viện Bạch Mai, Hà Nội',
+        registrationCommuneCode: '00004',
+        permanentAddress: { communeCode: '00004', detail: 'Số 12 phố Quán Thánh' },
+      }),
+    });
+    if (birth.status !== 201) throw new Error(`birth registration: ${await birth.text()}`);
+    const { idNumber } = (await birth.json()) as { idNumber: string };
+    const phone = `09${String(10_000_000 + people * 7919).slice(-8)}`;
+    const account = await createCitizenAccount(identity, {
+      idNumber,
+      displayName: fullName,
+      phone,
+      passwordHash: await hashPassword(PASSWORD),
+      actor: { kind: 'system', id: 'oidc-test' },
+    });
+    const created: Citizen = { idNumber, accountId: account.accountId, fullName, phone, password: PASSWORD };
+    if (person.level === 2) await raiseToLevel2(created);
+    return created;
+  };
+
+  const raiseToLevel2 = async (person: Citizen) => {
+    const raised = await identityApi('/officer/level2', {
+      token: registryToken,
+      body: { idNumber: person.idNumber, cardNumber: person.idNumber, fingerprint: { image: captureJpeg } },
+    });
+    if (raised.status !== 200 || raised.json.level !== 2)
+      throw new Error(`level 2: ${raised.status} ${JSON.stringify(raised.json)}`);
+  };
+
+  const login = async (person: Citizen): Promise<CitizenLogin> => {
+    const start = await identityApi('/logins', {
+      body: { idNumber: person.idNumber, password: person.password },
+    });
+    if (start.status !== 200) throw new Error(`login: ${start.status} ${JSON.stringify(start.json)}`);
+    const code = await lastCode(outboxFile, person.phone);
+    const done = await identityApi(`/logins/${start.json.loginId}/otp`, { body: { method: 'sms', code } });
+    if (done.status !== 200) throw new Error(`login code: ${done.status} ${JSON.stringify(done.json)}`);
+    const token = sessionToken(done.response);
+    const session = done.json.session as { sessionId: string; acr: string; amr: string[] };
+    return { token, cookie: `${SESSION_COOKIE}=${token}`, ...session };
+  };
+
   return {
     app,
     database,
     issuer,
     identity,
     oidc: oidc!,
-    supervisorToken: (await issueOfficerToken(officerKey, units, { unit: 'VN', role: 'supervisor', now }))
-      .token,
-    registryToken: (await issueOfficerToken(officerKey, units, { unit: 'VN', now })).token,
+    outboxFile,
+    supervisorToken,
+    registryToken,
+    citizen,
+    login,
+    raiseToLevel2,
+    identityApi,
     close: async () => {
       await app.close();
       redis?.disconnect();
       await database.close();
+      rmSync(outboxDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The 6-digit code of the newest development SMS to this phone. */
+export async function lastCode(outboxFile: string, phone: string): Promise<string> {
+  const messages = await readOutbox(outboxFile, 200);
+  const text = messages.filter((message) => message.to.endsWith(phone.slice(1))).at(-1)?.text ?? '';
+  const code = text.match(/\b(\d{6})\b/)?.[1];
+  if (!code) throw new Error(`no code for ${phone} in the outbox`);
+  return code;
+}
+
+/** The session token the identity API set in its __Host- cookie. */
+export function sessionToken(response: Response): string {
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!cookie) throw new Error('no session cookie');
+  return cookie.split(';')[0]!.slice(SESSION_COOKIE.length + 1);
 }
 
 /** A relying party's key pair (ES256) and its public JWKS for registration. */
 export async function rpKeys() {
   const { privateKey, publicKey } = await jose.generateKeyPair('ES256', { extractable: true });
-  const jwk = { ...(await jose.exportJWK(publicKey)), kid: randomUUID(), alg: 'ES256', use: 'sig' };
+  const jwk = {
+    ...(await jose.exportJWK(publicKey)),
+    kid: randomBytes(8).toString('hex'),
+    alg: 'ES256',
+    use: 'sig',
+  };
   return { privateKey, jwks: { keys: [jwk] }, kid: jwk.kid };
 }
 
