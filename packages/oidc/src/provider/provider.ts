@@ -67,11 +67,24 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
     (Provider.ctx as KoaContextWithOIDC | undefined)?.state?.[IDENTITY_SESSION_STATE] as string | undefined;
   const sqlOrRedis = adapterFactory({ db: ctx.db, redis: options.redis, identitySession });
 
-  // Clients come from oidc.client; every other model from the store.
+  // Clients come from oidc.client; every other model from the store. A token request looks its
+  // client up more than once; a few seconds' cache saves those reads, and a disabled client is
+  // refused within that time on every process.
+  const clientCache = new Map<
+    string,
+    { at: number; metadata: ReturnType<typeof clientMetadata> | undefined }
+  >();
+  const CLIENT_CACHE_MS = 5_000;
   class ClientAdapter {
     async find(id: string) {
+      const now = Date.now();
+      const cached = clientCache.get(id);
+      if (cached && now - cached.at < CLIENT_CACHE_MS) return cached.metadata;
       const rp = await findClient(ctx.db, id);
-      return rp && !rp.disabled ? clientMetadata(rp) : undefined;
+      const metadata = rp && !rp.disabled ? clientMetadata(rp) : undefined;
+      if (clientCache.size >= 1_000) clientCache.clear();
+      clientCache.set(id, { at: now, metadata });
+      return metadata;
     }
     async upsert() {}
     async findByUid() {
