@@ -79,3 +79,13 @@ export async function registerPerson(
   );
   return idNumber;
 }
+
+/** `post`/`get` on the identity API of a test app, with optional headers. */
+export function identityClient(t: TestApp) {
+  return {
+    post: (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+      t.app.inject({ method: 'POST', url: `${API}${url}`, payload: payload as object, headers }),
+    get: (url: string, headers: Record<string, string> = {}) =>
+      t.app.inject({ method: 'GET', url: `${API}${url}`, headers }),
+  };
+}

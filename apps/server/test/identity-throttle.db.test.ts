@@ -1,7 +1,7 @@
 import { testDatabaseKind } from '@dinhdanh/db/testing';
 import { createCitizenAccount, defaultPolicy, hashPassword } from '@dinhdanh/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, auth, registerPerson } from './identity-helpers.ts';
+import { auth, identityClient, registerPerson } from './identity-helpers.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
 
 // The hard stop is 100 consecutive failures (defaultPolicy); this app lowers it to 10 through the
@@ -21,8 +21,7 @@ beforeAll(async () => {
 const officerAuth = async () => auth(await t.token('00004', 'cb-1'));
 afterAll(() => t.close());
 
-const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url: `${API}${url}`, payload: payload as object, headers });
+const post: ReturnType<typeof identityClient>['post'] = (...args) => identityClient(t).post(...args);
 
 /** One login attempt after any delay has passed (the 15-minute ceiling and a second more). */
 async function attempt(idNumber: string, password: string) {

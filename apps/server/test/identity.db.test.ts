@@ -2,7 +2,15 @@ import { testDatabaseKind } from '@dinhdanh/db/testing';
 import { sweepExpired, syncRegistryChanges } from '@dinhdanh/identity';
 import { type TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, auth, captureJpeg, lastCode, registerPerson, sessionCookie } from './identity-helpers.ts';
+import {
+  API,
+  auth,
+  captureJpeg,
+  identityClient,
+  lastCode,
+  registerPerson,
+  sessionCookie,
+} from './identity-helpers.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
 
 let t: TestApp;
@@ -15,10 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url: `${API}${url}`, payload: payload as object, headers });
-const get = (url: string, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'GET', url: `${API}${url}`, headers });
+const post: ReturnType<typeof identityClient>['post'] = (...args) => identityClient(t).post(...args);
+const get: ReturnType<typeof identityClient>['get'] = (...args) => identityClient(t).get(...args);
 
 async function login(idNumber: string, password = PASSWORD) {
   const started = await post('/logins', { idNumber, password });
