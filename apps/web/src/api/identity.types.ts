@@ -26,6 +26,7 @@ export interface Account {
   idNumber?: string | null;
   dateOfBirth?: string | null;
   totpEnabled?: boolean;
+  passkeyCount?: number;
   /** Active lock grounds (`holder`, `officer`, `death`, …); empty when usable. */
   locks?: (string | AccountLock)[];
   createdAt?: string;
@@ -96,9 +97,11 @@ export interface QrApproval {
   qrLoginId: string;
   requestedAt?: string;
   expiresAt?: string;
-  /** The asking browser's user agent, shortened by the server. */
+  /** The asking browser as a short label ("Chrome 131 · Android"), parsed by the server. */
   device?: string | null;
+  /** What the login page said it was for: the page's own words, not a verified fact. */
   clientName?: string | null;
+  purpose?: string | null;
 }
 
 export interface Dependent {
@@ -108,6 +111,14 @@ export interface Dependent {
   sex?: string;
   age?: number;
   relation?: 'child' | 'ward' | (string & {});
+  /** The dependent holds an eID account of their own. */
+  hasAccount?: boolean;
+  /** This holder may open a level-1 account for them now (Decree 69). */
+  canCreateAccount?: boolean;
+}
+
+export interface DependentAccountCreated extends Dependent {
+  accountId: string;
 }
 
 /** One relying party the citizen has allowed to receive claims. */

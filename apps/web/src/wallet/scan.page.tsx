@@ -107,15 +107,21 @@ export function ScanPage() {
             <Stack gap="xs">
               <Text fw={600}>{t('scan.asking')}</Text>
               {request.clientName ? (
-                <Text size="sm">
-                  {t('scan.service')}: <strong>{request.clientName}</strong>
+                // The desktop page's own words (anyone can start a QR login): said as such.
+                <Text size="sm" data-testid="scan-client-name">
+                  {t('scan.serviceSaid')}: <strong>{request.clientName}</strong>
+                </Text>
+              ) : null}
+              {request.purpose ? (
+                <Text size="sm" data-testid="scan-purpose">
+                  {t('scan.purpose')}: {request.purpose}
                 </Text>
               ) : null}
               <Text size="sm" data-testid="scan-device">
                 {t('scan.device')}: {deviceLabel(t, request)}
               </Text>
               {request.requestedAt ? (
-                <Text size="sm">
+                <Text size="sm" data-testid="scan-time">
                   {t('scan.time')}: {formatDateTime(request.requestedAt)}
                 </Text>
               ) : null}

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Badge,
   Button,
   Card,
   Group,
@@ -175,9 +176,13 @@ function Totp() {
       <Text size="sm">{t('security.totpIntro')}</Text>
       <ActionError error={start.error ?? confirm.error ?? disable.error} />
       <div role="status" aria-live="polite">
-        {confirm.isSuccess && !setup ? (
+        {confirm.isSuccess && !setup && account.totpEnabled !== false ? (
           <Text size="sm" c="teal.8" data-testid="totp-enabled">
             {t('security.totpOn')}
+          </Text>
+        ) : disable.isSuccess ? (
+          <Text size="sm" data-testid="totp-disabled">
+            {t('security.totpDisabled')}
           </Text>
         ) : null}
       </div>
@@ -222,27 +227,44 @@ function Totp() {
           </Stack>
         </form>
       ) : account.totpEnabled ? (
-        <Group gap="sm">
-          <Text size="sm">{t('security.totpOn')}</Text>
+        <Group gap="sm" justify="space-between">
+          <Group gap="xs">
+            <Badge color="teal" tt="none" data-testid="totp-state">
+              {t('security.stateOn')}
+            </Badge>
+            <Text size="sm">{t('security.totpOn')}</Text>
+          </Group>
           <Button
             size="xs"
             variant="outline"
             color="red"
-            onClick={() => disable.mutate(undefined)}
+            onClick={() => {
+              confirm.reset();
+              disable.mutate(undefined);
+            }}
             loading={disable.isPending}
+            data-testid="totp-disable"
           >
             {t('security.totpDisable')}
           </Button>
         </Group>
       ) : (
-        <Button
-          variant="outline"
-          onClick={() => start.mutate(undefined)}
-          loading={start.isPending}
-          data-testid="totp-start"
-        >
-          {t('security.totpEnable')}
-        </Button>
+        <Group gap="sm" justify="space-between">
+          <Text size="sm" c="dimmed" data-testid="totp-off">
+            {t('security.totpOff')}
+          </Text>
+          <Button
+            variant="outline"
+            onClick={() => {
+              disable.reset();
+              start.mutate(undefined);
+            }}
+            loading={start.isPending}
+            data-testid="totp-start"
+          >
+            {t('security.totpEnable')}
+          </Button>
+        </Group>
       )}
     </Block>
   );

@@ -11,7 +11,8 @@ export function levelOfAcr(acr: string | undefined): 1 | 2 | null {
 
 /** A short device name from the user agent: browser and system, never the raw string. */
 export function deviceLabel(t: TFunction, session: Pick<SessionInfo, 'device' | 'userAgent'>): string {
-  // The server keeps the first 64 characters of the user agent as `device`.
+  // The server now sends a short label ("Chrome 131 · Android"); older rows held the raw agent.
+  if (session.device && !session.device.includes('/')) return session.device;
   const ua = session.userAgent ?? session.device ?? '';
   if (!ua) return t('sessions.unknownDevice');
   const browser = /Edg\//.test(ua)

@@ -53,7 +53,7 @@ export function WalletHomePage() {
               </Text>
             ) : null}
             {account.dateOfBirth ? (
-              <Text size="sm">
+              <Text size="sm" data-testid="wallet-date-of-birth">
                 {t('fields.dateOfBirth')}: {formatDate(account.dateOfBirth)}
               </Text>
             ) : null}
