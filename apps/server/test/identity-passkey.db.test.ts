@@ -135,5 +135,13 @@ describe(`passkeys (${testDatabaseKind()})`, () => {
     expect((await login(6)).statusCode).toBe(200);
     const list = await t.app.inject({ method: 'GET', url: `${API}/me/passkeys`, headers: auth(token) });
     expect(list.json().items).toEqual([expect.objectContaining({ label: 'Điện thoại', synced: false })]);
+    // GET /me counts it (this person is not in the registry: no date of birth to show).
+    const me = await t.app.inject({ method: 'GET', url: `${API}/me`, headers: auth(token) });
+    expect(me.json()).toMatchObject({
+      passkeyCount: 1,
+      totpEnabled: false,
+      idNumber: '001090000777',
+      dateOfBirth: null,
+    });
   });
 });
