@@ -243,7 +243,7 @@ describe('logging in to a relying party (Chromium)', () => {
     await context.close();
   });
 
-  it('shows a level-1 account the upgrade explanation for a level-2 request; Cancel returns an error to the RP', async () => {
+  it('shows a level-1 account the upgrade explanation for a level-2 request; Cancel returns an error to the RP; denying consent too', async () => {
     const context = await browser.newContext({
       locale: 'vi-VN',
       viewport: { width: 390, height: 844 },
@@ -264,6 +264,18 @@ describe('logging in to a relying party (Chromium)', () => {
 
     await page.waitForURL(/\/demo-rp\/callback/);
     expect(await page.getByRole('alert').textContent()).toContain('unmet_authentication_requirements');
+
+    // At level 1 the same RP is open to this account: its session is offered, and denying
+    // consent reaches the RP as access_denied.
+    await page.goto(`${baseUrl}/demo-rp`);
+    await page.getByTestId('demo-rp-login-1').click();
+    const proceed = page.getByTestId('login-continue');
+    await expect.poll(() => proceed.textContent()).toContain('Lê Thị Cúc');
+    await proceed.click();
+    await page.getByTestId('consent-step').waitFor();
+    await page.getByTestId('consent-deny').click();
+    await page.waitForURL(/\/demo-rp\/callback/);
+    expect(await page.getByRole('alert').textContent()).toContain('access_denied');
     await context.close();
   });
 });
