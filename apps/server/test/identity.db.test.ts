@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { testDatabaseKind } from '@dinhdanh/db/testing';
-import { sweepExpired, syncRegistryChanges } from '@dinhdanh/identity';
+import { createSecretBox, sweepExpired, syncRegistryChanges } from '@dinhdanh/identity';
 import { type TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -352,6 +353,42 @@ describe(`eID accounts (${testDatabaseKind()})`, () => {
       (await t.app.inject({ method: 'DELETE', url: `${API}/me/totp`, headers: auth(token) })).statusCode,
     ).toBe(200);
     expect((await get('/me', auth(token))).json().totpEnabled).toBe(false);
+  });
+
+  it('rotates the TOTP sealing key: old secrets still work and are re-sealed under the new version on use', async () => {
+    const { token } = await login(alice);
+    const started = await post('/me/totp', {}, auth(token));
+    const totp = URI.parse(started.json().otpauthUri) as TOTP;
+    const now = t.clock.now().getTime();
+    await post('/me/totp/confirm', { code: totp.generate({ timestamp: now }) }, auth(token));
+    const sealed = async () =>
+      (
+        await t.identity.db
+          .selectFrom('identity.credential as c')
+          .innerJoin('identity.account as a', 'a.account_id', 'c.account_id')
+          .select('c.secret')
+          .where('a.id_number', '=', alice)
+          .where('c.kind', '=', 'totp')
+          .executeTakeFirstOrThrow()
+      ).secret as string;
+    expect(await sealed()).toMatch(/^v1\./);
+    const original = t.identity.secretBox;
+    t.identity.secretBox = createSecretBox([
+      { version: 1, secret: t.identity.secret },
+      { version: 2, secret: randomBytes(32) },
+    ]);
+    try {
+      const loginStart = await post('/logins', { idNumber: alice, password: PASSWORD });
+      const done = await post(`/logins/${loginStart.json().loginId}/otp`, {
+        method: 'totp',
+        code: totp.generate({ timestamp: now + 30_000 }),
+      });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(await sealed()).toMatch(/^v2\./);
+    } finally {
+      t.identity.secretBox = original;
+      await t.app.inject({ method: 'DELETE', url: `${API}/me/totp`, headers: auth(token) });
+    }
   });
 
   it('labels devices from the user agent and never keeps the raw agent', async () => {
