@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { openDatabase } from '@dinhdanh/db';
 import { testDatabaseEnv, testDatabaseKind } from '@dinhdanh/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const bin = path.resolve(import.meta.dirname, '../bin/dinhdanh.js');
+import { runCli } from './cli-runner.ts';
 
 let env: Record<string, string>;
 let cleanup: () => Promise<void>;
@@ -24,17 +20,8 @@ afterAll(async () => {
 });
 
 /** Runs the CLI as a user would; resolves with stdout, stderr and the exit status. */
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env, DINHDANH_KEYS_DIR: keysDir, DINHDANH_LOG_LEVEL: 'silent' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
+function cli(...args: string[]) {
+  return runCli({ ...env, DINHDANH_KEYS_DIR: keysDir }, args);
 }
 
 describe(`dinhdanh CLI (${testDatabaseKind()})`, () => {
@@ -148,12 +135,31 @@ describe(`dinhdanh CLI (${testDatabaseKind()})`, () => {
     expect(bad.stderr).toContain('AUDIT LOG TAMPERED');
   });
 
-  it('issues a citizen token that names no ID number', async () => {
-    const result = await cli('citizen', 'token', '087084000999');
-    expect(result.code).toBe(0);
-    const payload = JSON.parse(Buffer.from(result.stdout.trim().split('.')[1]!, 'base64url').toString());
-    expect(JSON.stringify(payload)).not.toContain('087084000999');
-    expect(payload.sub).toMatch(/^[0-9a-f]{64}$/);
+  it('shows the development SMS outbox, newest last, and refuses it in production', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-outbox-'));
+    try {
+      const outbox = path.join(dataDir, 'dev-outbox.ndjson');
+      const lines = ['111111', '222222', '333333'].map((code, i) =>
+        JSON.stringify({
+          to: `090000000${i}`,
+          text: `Mã xác thực dinhdanh: ${code}`,
+          sentAt: `2026-11-23T03:0${i}:00Z`,
+        }),
+      );
+      writeFileSync(outbox, `${lines.join('\n')}\n`);
+      // The outbox sits beside the PGlite data directory (packages/identity devOutboxFile).
+      const viaEnv = await runCli(
+        { ...env, DINHDANH_KEYS_DIR: keysDir, DINHDANH_DATA_DIR: path.join(dataDir, 'pg') },
+        ['dev', 'outbox', '--json', '--last', '2'],
+      );
+      expect(viaEnv.code, viaEnv.stderr).toBe(0);
+      const { items } = JSON.parse(viaEnv.stdout) as { items: Array<{ text: string }> };
+      expect(items.map((m) => m.text.slice(-6))).toEqual(['222222', '333333']);
+      const production = await runCli({ ...env, DINHDANH_MODE: 'production' }, ['dev', 'outbox']);
+      expect(production.code).not.toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('provisions keys idempotently and rotates the checkpoint key, keeping old checkpoints verifiable', async () => {
@@ -164,6 +170,9 @@ describe(`dinhdanh CLI (${testDatabaseKind()})`, () => {
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).not.toContain(first.stdout.trim().split('\n').at(-1));
     expect((await cli('keys', 'rotate', 'officer-token')).code).toBe(1);
+    const oidc = await cli('keys', 'rotate', 'oidc');
+    expect(oidc.code, oidc.stderr).toBe(0);
+    expect(oidc.stdout).toMatch(/new kids: es256-\S+, ps256-\S+/);
   });
 
   it('rejects bad options with a clear message', async () => {
