@@ -5,10 +5,11 @@ import { createLogger, loadConfig } from '@dinhdanh/kernel';
 import { AdminUnits, issueOfficerToken, seedPopulation } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { prepareDatabase } from '../src/platform.ts';
+import { launchChromium } from './e2e-browser.ts';
 
 // The officer console in a real browser (Debian chromium) against the real server on a seeded
 // embedded database: sign in, find a seeded person by name and date of birth, see their household.
@@ -42,17 +43,7 @@ beforeAll(async () => {
   supervisorToken = (
     await issueOfficerToken(key, units, { unit: 'VN', officerId: 'sup-e2e', role: 'supervisor' })
   ).token;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

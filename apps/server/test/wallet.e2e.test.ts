@@ -7,10 +7,11 @@ import { createLogger, loadConfig } from '@dinhdanh/kernel';
 import { AdminUnits, issueOfficerToken, seedPopulation } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { prepareDatabase } from '../src/platform.ts';
+import { launchChromium } from './e2e-browser.ts';
 
 // The citizen's wallet in a real browser (Debian chromium) against the real server on a seeded
 // embedded database: self-registration, password + SMS code login, passkey login with Chromium's
@@ -74,19 +75,7 @@ beforeAll(async () => {
     phone: row.phone,
   }));
   expect(people).toHaveLength(4);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // localhost straight to the IPv4 loopback the server listens on.
-      '--host-resolver-rules=MAP localhost 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
