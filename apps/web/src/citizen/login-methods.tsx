@@ -3,8 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { CitizenLogin } from './citizen-login.tsx';
 import { QrLoginPanel } from './qr-login.tsx';
 
-/** Password + code or passkey in one tab, "log in with the wallet app by QR" in the other. */
-export function LoginMethods({ onLoggedIn }: { onLoggedIn: () => void }) {
+/**
+ * Password + code or passkey in one tab, "log in with the wallet app by QR" in the other.
+ * `clientName` (on a relying party's login page) is shown to the approving wallet as what asks.
+ */
+export function LoginMethods({ onLoggedIn, clientName }: { onLoggedIn: () => void; clientName?: string }) {
   const { t } = useTranslation();
   return (
     <Tabs defaultValue="password" keepMounted={false}>
@@ -20,7 +23,7 @@ export function LoginMethods({ onLoggedIn }: { onLoggedIn: () => void }) {
         <CitizenLogin onLoggedIn={onLoggedIn} />
       </Tabs.Panel>
       <Tabs.Panel value="qr" pt="md">
-        <QrLoginPanel onLoggedIn={onLoggedIn} />
+        <QrLoginPanel onLoggedIn={onLoggedIn} {...(clientName ? { clientName } : {})} />
       </Tabs.Panel>
     </Tabs>
   );

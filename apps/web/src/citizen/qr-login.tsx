@@ -14,7 +14,7 @@ const POLL_MS = 1500;
  * scans and approves it, and the first poll after approval sets this browser's own session
  * cookie. Polls stop when the panel unmounts.
  */
-export function QrLoginPanel({ onLoggedIn }: { onLoggedIn: () => void }) {
+export function QrLoginPanel({ onLoggedIn, clientName }: { onLoggedIn: () => void; clientName?: string }) {
   const { t } = useTranslation();
   const [qr, setQr] = useState<QrLogin | null>(null);
   const [status, setStatus] = useState<QrLoginStatus>('pending');
@@ -25,11 +25,13 @@ export function QrLoginPanel({ onLoggedIn }: { onLoggedIn: () => void }) {
     setStatus('pending');
     setQr(null);
     try {
-      setQr(await citizenApi.post<QrLogin>(identityPath('qr-logins')));
+      // Informational for the approver ("Cổng Dịch vụ công asks"); the server bounds and cleans it.
+      const body = clientName ? { clientName: clientName.slice(0, 100) } : {};
+      setQr(await citizenApi.post<QrLogin>(identityPath('qr-logins'), body));
     } catch (caught) {
       setError(caught);
     }
-  }, []);
+  }, [clientName]);
 
   useEffect(() => {
     void start();

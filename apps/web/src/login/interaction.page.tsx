@@ -215,7 +215,7 @@ function LoginStep({ interaction, onChanged }: { interaction: Interaction; onCha
           </Button>
         </Stack>
       ) : (
-        <LoginMethods onLoggedIn={onLoggedIn} />
+        <LoginMethods onLoggedIn={onLoggedIn} clientName={clientName(interaction)} />
       )}
       <Divider />
       <Anchor
