@@ -270,7 +270,7 @@ async function measureLogins(child: ChildProcess, issuer: string, ready: Ready) 
     return second.status === 200;
   };
   // Each parallel loop owns its accounts, so no two flows wait for the same phone's code.
-  const parallel = Math.min(8, ready.accounts.length);
+  const parallel = Math.min(Number(process.env.BENCH_LOGIN_PARALLEL ?? 32), ready.accounts.length);
   const rates: number[] = [];
   let failures = 0;
   let firstFailure = '';
@@ -379,7 +379,10 @@ try {
   const httpNewConnection = await measureCeilingHttp(ceilingPort, true);
   // Client assertion and DPoP proof verified, ID token signed.
   const ceilingFor = (rHttp: number) => 1 / (1 / rHttp + 2 / es256Verify + 1 / es256Sign);
-  const token = await measureTokenEndpoint(server, issuer, started.ready, false);
+  const token =
+    process.env.BENCH_ONLY === 'login'
+      ? { perSecond: Number.NaN, failures: 0, firstFailure: '' }
+      : await measureTokenEndpoint(server, issuer, started.ready, false);
   // BENCH_ONLY=token measures the token endpoint alone (with BENCH_CPU_PROF, a clean profile).
   const only = process.env.BENCH_ONLY;
   const skipped = { perSecond: Number.NaN, failures: 0, firstFailure: '' };

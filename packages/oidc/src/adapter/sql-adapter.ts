@@ -1,6 +1,28 @@
 import type { Db } from '@dinhdanh/db';
-import { type ExpressionBuilder, sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+
+// The provider calls these on every token request; prepared text skips the query builder,
+// which cost more CPU than the statements themselves (bench/identity.bench.ts, BENCH_CPU_PROF).
+const UPSERT = `INSERT INTO oidc.model (kind, id, payload, grant_id, uid, user_code, identity_session_id, expires_at)
+VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
+ON CONFLICT (kind, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
+  uid = excluded.uid, user_code = excluded.user_code,
+  identity_session_id = coalesce(excluded.identity_session_id, oidc.model.identity_session_id),
+  expires_at = excluded.expires_at`;
+// A save outside an authorization request keeps the session's link (the coalesce above).
+const FIND_BY = {
+  id: 'SELECT payload, consumed_at, expires_at FROM oidc.model WHERE kind = $1 AND id = $2',
+  uid: 'SELECT payload, consumed_at, expires_at FROM oidc.model WHERE kind = $1 AND uid = $2',
+  user_code: 'SELECT payload, consumed_at, expires_at FROM oidc.model WHERE kind = $1 AND user_code = $2',
+} as const;
+const CONSUME = 'UPDATE oidc.model SET consumed_at = $1 WHERE kind = $2 AND id = $3';
+
+interface ModelRow {
+  payload: unknown;
+  consumed_at: string | Date | null;
+  expires_at: string | Date | null;
+}
 
 /**
  * Every oidc-provider model in one table, `oidc.model` (kind + id). The provider's secondary
@@ -21,44 +43,30 @@ export class SqlAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-    const expiresAt = expiresIn ? new Date(new Date().getTime() + expiresIn * 1000) : null;
+    const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
     const identitySessionId = this.kind === 'Session' ? (this.identitySession?.() ?? null) : null;
-    await this.db
-      .insertInto('oidc.model')
-      .values({
-        kind: this.kind,
+    await this.db.executeQuery(
+      CompiledQuery.raw(UPSERT, [
+        this.kind,
         id,
-        payload: JSON.stringify(payload),
-        grant_id: payload.grantId ?? null,
-        uid: payload.uid ?? null,
-        user_code: payload.userCode ?? null,
-        identity_session_id: identitySessionId,
-        expires_at: expiresAt,
-      })
-      .onConflict((oc) =>
-        oc.columns(['kind', 'id']).doUpdateSet({
-          payload: (eb: ExpressionBuilder<any, any>) => eb.ref('excluded.payload'),
-          grant_id: (eb: ExpressionBuilder<any, any>) => eb.ref('excluded.grant_id'),
-          uid: (eb: ExpressionBuilder<any, any>) => eb.ref('excluded.uid'),
-          user_code: (eb: ExpressionBuilder<any, any>) => eb.ref('excluded.user_code'),
-          // A save outside an authorization request keeps the session's link.
-          identity_session_id: sql`coalesce(excluded.identity_session_id, oidc.model.identity_session_id)`,
-          expires_at: (eb: ExpressionBuilder<any, any>) => eb.ref('excluded.expires_at'),
-        }),
-      )
-      .execute();
+        JSON.stringify(payload),
+        payload.grantId ?? null,
+        payload.uid ?? null,
+        payload.userCode ?? null,
+        identitySessionId,
+        expiresAt,
+      ]),
+    );
   }
 
   private async findWhere(
     column: 'id' | 'uid' | 'user_code',
     value: string,
   ): Promise<AdapterPayload | undefined> {
-    const row = await this.db
-      .selectFrom('oidc.model')
-      .select(['payload', 'consumed_at', 'expires_at'])
-      .where('kind', '=', this.kind)
-      .where(column, '=', value)
-      .executeTakeFirst();
+    const { rows } = await this.db.executeQuery<ModelRow>(
+      CompiledQuery.raw(FIND_BY[column], [this.kind, value]),
+    );
+    const row = rows[0];
     if (!row) return undefined;
     if (row.expires_at && new Date(row.expires_at) <= new Date()) return undefined;
     const payload = (
@@ -80,12 +88,7 @@ export class SqlAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.db
-      .updateTable('oidc.model')
-      .set({ consumed_at: new Date() })
-      .where('kind', '=', this.kind)
-      .where('id', '=', id)
-      .execute();
+    await this.db.executeQuery(CompiledQuery.raw(CONSUME, [new Date(), this.kind, id]));
   }
 
   async destroy(id: string): Promise<void> {
