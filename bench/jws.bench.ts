@@ -9,37 +9,9 @@ export interface RateFigure {
   opsPerSecond: number;
 }
 
-/** Median ops/s of `rounds` rounds of `fn` run for `ms` each (sync). */
+/** Median ops/s of `rounds` windows of `ms` milliseconds each (sync). */
 export function measureSync(fn: () => void, ms = 400, rounds = 5): number {
-  const rates: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    let n = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    while (elapsed < ms) {
-      for (let i = 0; i < 20; i++) fn();
-      n += 20;
-      elapsed = performance.now() - start;
-    }
-    rates.push((n * 1000) / elapsed);
-  }
-  return median(rates);
-}
-
-export async function measureAsync(fn: () => Promise<unknown>, ms = 400, rounds = 5): Promise<number> {
-  const rates: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    let n = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    while (elapsed < ms) {
-      for (let i = 0; i < 20; i++) await fn();
-      n += 20;
-      elapsed = performance.now() - start;
-    }
-    rates.push((n * 1000) / elapsed);
-  }
-  return median(rates);
+  return median(Array.from({ length: rounds }, () => windowRate(fn, ms)));
 }
 
 export function median(values: number[]): number {

@@ -14,19 +14,6 @@ import { type Amr, acrFor } from '../session/amr.ts';
 import { createSession, type Session } from '../session/session.service.ts';
 import { assertNotThrottled, clearThrottle, recordFailure, throttleKey } from './throttle.ts';
 
-export async function insertPasswordCredential(db: Db, accountId: string, phc: string, now: Date) {
-  await db
-    .insertInto('identity.credential')
-    .values({
-      credential_id: randomUUID(),
-      account_id: accountId,
-      kind: 'password',
-      secret: phc,
-      created_at: now,
-    })
-    .execute();
-}
-
 async function credentialOf(db: Db, accountId: string, kind: 'password' | 'totp') {
   return db
     .selectFrom('identity.credential')

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '@dinhdanh/db/testing';
 
 export const REDIS_SERVER_BINARY = '/usr/bin/redis-server';
 
@@ -10,18 +11,6 @@ export interface RedisServer {
 }
 
 export const redisServerAvailable = () => existsSync(REDIS_SERVER_BINARY);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 const accepting = (port: number) =>
   new Promise<boolean>((resolve) => {
