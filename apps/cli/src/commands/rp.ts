@@ -1,9 +1,89 @@
 import { readFile } from 'node:fs/promises';
-import { systemClock } from '@dinhdanh/kernel';
-import { listClients, type RelyingParty, registerClient, removeClient } from '@dinhdanh/oidc';
+import os from 'node:os';
+import type { Db } from '@dinhdanh/db';
+import {
+  AppError,
+  type ErrorCode,
+  errorCatalogue,
+  isAppError,
+  loadConfig,
+  systemClock,
+} from '@dinhdanh/kernel';
+import {
+  type ClientRegistration,
+  listClients,
+  type RelyingParty,
+  registerClient,
+  removeClient,
+} from '@dinhdanh/oidc';
+import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
+import { officerTokenKey } from '@dinhdanh/server';
 import type { Command } from 'commander';
 import { withPlatform } from '../context.ts';
 import { printJson, usageError } from '../output.ts';
+
+/**
+ * Relying parties are managed on the database directly; while `dinhdanh serve` holds the embedded
+ * database (PGlite allows one process), the same operation goes through the running server's
+ * admin API with a short-lived national supervisor token minted from the shared key store.
+ */
+interface ClientAdmin {
+  register(input: ClientRegistration): Promise<RelyingParty>;
+  list(): Promise<RelyingParty[]>;
+  remove(clientId: string): Promise<void>;
+}
+
+function databaseAdmin(db: Db): ClientAdmin {
+  return {
+    register: (input) => registerClient(db, systemClock, input),
+    list: () => listClients(db),
+    remove: (clientId) => removeClient(db, clientId),
+  };
+}
+
+async function serverAdmin(): Promise<ClientAdmin> {
+  const config = loadConfig();
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/api/oidc/v1/admin/clients`;
+  const [key, units] = await Promise.all([officerTokenKey(config), AdminUnits.fromReferenceData()]);
+  const { token } = await issueOfficerToken(key, units, {
+    unit: 'VN',
+    role: 'supervisor',
+    officerId: `cli:${os.userInfo().username}`,
+    ttlSeconds: 300,
+  });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (response.ok) return response.status === 204 ? undefined : response.json();
+    const problem = (await response.json().catch(() => ({}))) as { code?: string; detail?: string };
+    const code =
+      problem.code && problem.code in errorCatalogue ? (problem.code as ErrorCode) : 'ERR_INTERNAL';
+    throw new AppError(code, problem.detail);
+  };
+  return {
+    register: async (input) => (await call('POST', '', input)) as RelyingParty,
+    list: async () => ((await call('GET', '')) as { items: RelyingParty[] }).items,
+    remove: async (clientId) => {
+      await call('DELETE', `/${encodeURIComponent(clientId)}`);
+    },
+  };
+}
+
+const embeddedDatabaseBusy = (error: unknown) =>
+  isAppError(error) && error.code === 'ERR_UNAVAILABLE' && /in use by process/.test(error.detail ?? '');
+
+async function withClientAdmin<T>(fn: (admin: ClientAdmin) => Promise<T>): Promise<T> {
+  try {
+    return await withPlatform((platform) => fn(databaseAdmin(platform.database.db)));
+  } catch (error) {
+    if (!embeddedDatabaseBusy(error)) throw error;
+    return fn(await serverAdmin());
+  }
+}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -59,8 +139,8 @@ export function registerRpCommands(program: Command): void {
       }) => {
         if (options.minLevel !== '1' && options.minLevel !== '2') usageError('--min-level must be 1 or 2');
         const jwks = await readJwks(options.jwks);
-        const client = await withPlatform((platform) =>
-          registerClient(platform.database.db, systemClock, {
+        const client = await withClientAdmin((admin) =>
+          admin.register({
             name: options.name,
             redirectUris: options.redirectUri,
             postLogoutRedirectUris: options.postLogoutRedirectUri ?? [],
@@ -79,14 +159,14 @@ export function registerRpCommands(program: Command): void {
     .description('List relying parties')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const clients = await withPlatform((platform) => listClients(platform.database.db));
+      const clients = await withClientAdmin((admin) => admin.list());
       if (options.json) printJson(clients);
       else for (const client of clients) printClient(client);
     });
   rp.command('remove <clientId>')
     .description('Disable a relying party (its consents and audit entries keep naming it)')
     .action(async (clientId: string) => {
-      await withPlatform((platform) => removeClient(platform.database.db, clientId));
+      await withClientAdmin((admin) => admin.remove(clientId));
       process.stdout.write(`disabled ${clientId}\n`);
     });
 }
