@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type Provider from 'oidc-provider';
 import { adapterFactory } from './adapter/adapter-factory.ts';
+import { installAtomicReplayDetection, redisSeenBefore, sqlSeenBefore } from './adapter/replay-detection.ts';
 import { sweepExpiredModels } from './adapter/sql-adapter.ts';
 import type { OidcContext } from './context.ts';
 import { createProvider, type ProviderOptions } from './provider/provider.ts';
@@ -33,6 +34,10 @@ export interface Oidc {
 
 export function createOidc(ctx: OidcContext, options: ProviderOptions & { redis?: Redis | undefined }): Oidc {
   const provider = createProvider(ctx, options);
+  installAtomicReplayDetection(
+    provider,
+    options.redis ? redisSeenBefore(options.redis) : sqlSeenBefore(ctx.db),
+  );
   const store = adapterFactory({ db: ctx.db, redis: options.redis });
   return {
     ctx,
