@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { redeemedOnRead } from './sql-adapter.ts';
 
 /**
  * Short-lived provider state in Redis, shared by every server process: one key per model
@@ -50,7 +51,17 @@ export class RedisAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const data = await this.client.get(this.key(id));
+    const key = this.key(id);
+    if (redeemedOnRead.has(this.kind)) {
+      // Read and redeem in one transaction: a marker set only if absent says whether an earlier
+      // read already redeemed the code (see the SQL adapter); it outlives the code's 60 s.
+      const results = await this.client.multi().get(key).set(`${key}:redeemed`, '1', 'EX', 600, 'NX').exec();
+      const data = results?.[0]?.[1] as string | null | undefined;
+      if (!data) return undefined;
+      const payload = JSON.parse(data) as AdapterPayload;
+      return results?.[1]?.[1] === 'OK' ? payload : { ...payload, consumed: Math.floor(Date.now() / 1000) };
+    }
+    const data = await this.client.get(key);
     return data ? (JSON.parse(data) as AdapterPayload) : undefined;
   }
 
@@ -65,8 +76,8 @@ export class RedisAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    // Keeps the TTL. Two concurrent redemptions are caught by the provider's own checks and the
-    // grant revocation on reuse.
+    if (redeemedOnRead.has(this.kind)) return; // already redeemed when it was read
+    // Keeps the TTL.
     const key = this.key(id);
     const data = await this.client.get(key);
     if (!data) return;

@@ -17,6 +17,16 @@ const FIND_BY = {
   user_code: 'SELECT payload, consumed_at, expires_at FROM oidc.model WHERE kind = $1 AND user_code = $2',
 } as const;
 const CONSUME = 'UPDATE oidc.model SET consumed_at = $1 WHERE kind = $2 AND id = $3';
+// Reading an authorization code at the token endpoint redeems it in the same statement, so two
+// concurrent redemptions cannot both see it unused; the second sees it consumed (and the
+// provider then revokes the grant). The row lock makes the second wait for the first's answer.
+const REDEEM = `WITH before AS (SELECT consumed_at FROM oidc.model WHERE kind = $1 AND id = $2 FOR UPDATE)
+UPDATE oidc.model m SET consumed_at = coalesce(m.consumed_at, $3) FROM before
+WHERE m.kind = $1 AND m.id = $2
+RETURNING m.payload, before.consumed_at, m.expires_at`;
+
+/** Models whose only reader is their redemption (the token endpoint), redeemed as they are read. */
+export const redeemedOnRead: ReadonlySet<string> = new Set(['AuthorizationCode']);
 
 interface ModelRow {
   payload: unknown;
@@ -63,9 +73,11 @@ export class SqlAdapter implements Adapter {
     column: 'id' | 'uid' | 'user_code',
     value: string,
   ): Promise<AdapterPayload | undefined> {
-    const { rows } = await this.db.executeQuery<ModelRow>(
-      CompiledQuery.raw(FIND_BY[column], [this.kind, value]),
-    );
+    const query =
+      column === 'id' && redeemedOnRead.has(this.kind)
+        ? CompiledQuery.raw(REDEEM, [this.kind, value, new Date()])
+        : CompiledQuery.raw(FIND_BY[column], [this.kind, value]);
+    const { rows } = await this.db.executeQuery<ModelRow>(query);
     const row = rows[0];
     if (!row) return undefined;
     if (row.expires_at && new Date(row.expires_at) <= new Date()) return undefined;
@@ -88,6 +100,7 @@ export class SqlAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
+    if (redeemedOnRead.has(this.kind)) return; // already consumed when it was read
     await this.db.executeQuery(CompiledQuery.raw(CONSUME, [new Date(), this.kind, id]));
   }
 
