@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerCardCommands } from './commands/card.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDevCommands } from './commands/dev.ts';
 import { registerIdCommands } from './commands/id.ts';
@@ -29,6 +30,7 @@ registerAuditCommands(program);
 registerKeyCommands(program);
 registerDevCommands(program);
 registerRpCommands(program);
+registerCardCommands(program);
 
 try {
   await program.parseAsync(process.argv);
