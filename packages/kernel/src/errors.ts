@@ -237,6 +237,48 @@ export const errorCatalogue = {
     en: 'There is no data-sharing consent for this service.',
   },
   // ── end of OpenID provider ──
+  // ── Chip card: verification ──
+  ERR_CARD_INPUT_TOO_LARGE: {
+    status: 413,
+    vi: 'Tệp dữ liệu chip vượt quá kích thước cho phép.',
+    en: 'The chip file exceeds the allowed size.',
+  },
+  ERR_CARD_TLV_MALFORMED: {
+    status: 400,
+    vi: 'Cấu trúc TLV/DER của dữ liệu chip không hợp lệ.',
+    en: 'The TLV/DER structure of the chip data is malformed.',
+  },
+  ERR_CARD_LDS_MALFORMED: {
+    status: 400,
+    vi: 'Nhóm dữ liệu (EF.COM/DG) trên chip không hợp lệ.',
+    en: 'A chip data group (EF.COM/DG) is malformed.',
+  },
+  ERR_CARD_SOD_MALFORMED: {
+    status: 400,
+    vi: 'Đối tượng bảo mật (EF.SOD) không hợp lệ.',
+    en: 'The document security object (EF.SOD) is malformed.',
+  },
+  ERR_CARD_CERTIFICATE_MALFORMED: {
+    status: 400,
+    vi: 'Chứng thư số không hợp lệ.',
+    en: 'The certificate is malformed.',
+  },
+  ERR_CARD_MASTER_LIST_MALFORMED: {
+    status: 400,
+    vi: 'Danh sách CSCA (master list) không hợp lệ.',
+    en: 'The CSCA master list is malformed.',
+  },
+  ERR_CARD_UNSUPPORTED_ALGORITHM: {
+    status: 400,
+    vi: 'Thuật toán mật mã không được hỗ trợ.',
+    en: 'The cryptographic algorithm is not supported.',
+  },
+  ERR_CARD_VERIFICATION_FAILED: {
+    status: 422,
+    vi: 'Thẻ căn cước gắn chip không xác thực được.',
+    en: 'The chip card failed verification.',
+  },
+  // ── end of Chip card: verification ──
 } as const satisfies Record<string, { status: number; vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
