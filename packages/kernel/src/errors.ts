@@ -279,6 +279,38 @@ export const errorCatalogue = {
     en: 'The chip card failed verification.',
   },
   // ── end of Chip card: verification ──
+  // ── Chip card: issuance (packages/card pki/issue, registry card records) ──
+  ERR_CARD_PKI_NOT_INITIALISED: {
+    status: 409,
+    vi: 'Chưa khởi tạo hạ tầng khóa (CSCA) cho thẻ căn cước.',
+    en: 'The card PKI (CSCA) has not been initialised.',
+  },
+  ERR_CARD_SIGNER_UNAVAILABLE: {
+    status: 409,
+    vi: 'Không có chứng thư ký tài liệu (Document Signer) còn hiệu lực.',
+    en: 'No usable Document Signer certificate is available.',
+  },
+  ERR_CARD_NOT_ELIGIBLE: {
+    status: 422,
+    vi: 'Công dân không đủ điều kiện cấp thẻ căn cước.',
+    en: 'The person is not eligible for an ID card.',
+  },
+  ERR_CARD_DATA_INVALID: {
+    status: 400,
+    vi: 'Dữ liệu in trên thẻ không hợp lệ.',
+    en: 'The data to put on the card is invalid.',
+  },
+  ERR_CARD_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy thẻ căn cước còn hiệu lực của công dân.',
+    en: 'The person has no active ID card.',
+  },
+  ERR_CARD_QR_MALFORMED: {
+    status: 400,
+    vi: 'Mã QR trên thẻ căn cước không đúng định dạng.',
+    en: 'The ID card QR code is malformed.',
+  },
+  // ── end of Chip card: issuance ──
 } as const satisfies Record<string, { status: number; vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
