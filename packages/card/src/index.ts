@@ -1,4 +1,20 @@
 // ── verification side: TLV/DER, LDS parsers, SOD, passive/active authentication, trust store ──
+
+export {
+  type Dg13,
+  type Dg14,
+  type Dg15,
+  type EfCom,
+  parseDg1,
+  parseDg13,
+  parseDg14,
+  parseDg15,
+  parseEfCom,
+} from './lds/lds.parser.ts';
+export { dgTags } from './lds/lds-common.ts';
+export { checkDigit, type Mrz, parseMrz } from './lds/mrz.ts';
+export { parseSignedData, type SignedData, type SignerInfo } from './sod/signed-data.ts';
+export { ldsSecurityObjectOid, parseSod, type Sod } from './sod/sod.parser.ts';
 export {
   assertSize,
   children,
@@ -17,3 +33,27 @@ export {
   type TlvFailure,
   validateTree,
 } from './tlv/index.ts';
+export { type Certificate, parseCertificate, parseCertificates } from './trust/certificate.ts';
+export { type Crl, parseCrl } from './trust/crl.ts';
+export {
+  addCrl,
+  addTrustAnchor,
+  createTrustStore,
+  cscaMasterListOid,
+  importMasterList,
+  importTrustFile,
+  type MasterListImport,
+  type TrustStore,
+} from './trust/trust-store.ts';
+export { verifyActiveAuthentication } from './verify/active-auth.ts';
+export { publicKeyFromSpki } from './verify/crypto.ts';
+export {
+  type CardFiles,
+  type CardVerification,
+  type Check,
+  type CheckStatus,
+  type DataGroupCheck,
+  type FailureReason,
+  type VerifyOptions,
+  verifyCard,
+} from './verify/passive-auth.ts';
