@@ -1,5 +1,19 @@
 // ── verification side: TLV/DER, LDS parsers, SOD, passive/active authentication, trust store ──
 
+// ── issuance ──
+export { type ChipSimulator, createChipSimulator } from './chip/chip-simulator.ts';
+export {
+  assertEligible,
+  type ChipFiles,
+  DEFAULT_ISSUING_AUTHORITY,
+  type IssueCardInput,
+  type IssuedCard,
+  issueCard,
+} from './issue/issue-card.service.ts';
+export { encodeDg1, encodeDg13, encodeDg15, encodeEfCom } from './issue/lds.encoder.ts';
+export { encodeTd1, mrzName, transliterate } from './issue/mrz.encoder.ts';
+export { encodeSod } from './issue/sod.encoder.ts';
+export { ageOn, birthdayAt, cardExpiry, RENEWAL_AGES } from './issue/validity.ts';
 export {
   type Dg13,
   type Dg14,
@@ -13,6 +27,11 @@ export {
 } from './lds/lds.parser.ts';
 export { dgTags } from './lds/lds-common.ts';
 export { checkDigit, type Mrz, parseMrz } from './lds/mrz.ts';
+export { type CardAlgorithm, cardAlgorithms, isCardAlgorithm } from './pki/algorithms.ts';
+export { certificateDer, fromPem, toPem } from './pki/certificates.ts';
+export { createMasterList } from './pki/master-list.ts';
+export { CardPkiStore, type DocumentSigner } from './pki/pki-store.ts';
+export { type CardQr, type CardQrProblem, formatCardQr, parseCardQr } from './qr/card-qr.ts';
 export { parseSignedData, type SignedData, type SignerInfo } from './sod/signed-data.ts';
 export { ldsSecurityObjectOid, parseSod, type Sod } from './sod/sod.parser.ts';
 export {

@@ -8,6 +8,14 @@ export {
   recordAccess,
 } from './audit/registry-audit.ts';
 export {
+  CardIssueInput,
+  CardRevocationInput,
+  currentCard,
+  IdCard,
+  recordCardIssued,
+  revokeCard,
+} from './card/card.service.ts';
+export {
   type RegistryChange,
   type RegistryChangeType,
   readRegistryChanges,

@@ -40,7 +40,7 @@ const RETRYABLE = new Set(['40001', '40P01', '23505']);
  * Runs `fn` in a transaction, retrying on serialization failures, deadlocks and a lost race
  * for a version number, so concurrent writers never lose an event.
  */
-async function inTransaction<T>(ctx: RegistryContext, fn: (trx: Db) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(ctx: RegistryContext, fn: (trx: Db) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.db.transaction().execute(fn);
@@ -61,7 +61,7 @@ const provinceOf = (ctx: RegistryContext) => (scheme: string, code: string) =>
   ctx.units.provinceOf(scheme, code);
 
 /** Locks a person's row, appends an event with the changes `change` computes, and updates the row. */
-async function changePerson(
+export async function changePerson(
   trx: Db,
   ctx: RegistryContext,
   idNumber: string,
