@@ -151,14 +151,18 @@ export function parseCertificates(input: Uint8Array): Certificate[] {
   return [parseCertificate(input)];
 }
 
-const keyCache = new WeakMap<Certificate, KeyObject>();
+// By fingerprint, not by object: every SOD carries its own copy of the DS certificate, and
+// loading a public key costs more than the hash checks of a whole card. Bounded, oldest out.
+const keyCache = new Map<string, KeyObject>();
+const keyCacheLimit = 4096;
 
 /** The certificate's public key as a node:crypto key (explicit EC parameters mapped; memoised). */
 export function certificateKey(cert: Certificate): KeyObject {
-  let key = keyCache.get(cert);
+  let key = keyCache.get(cert.fingerprint);
   if (!key) {
     key = publicKeyFromSpki(cert.spki);
-    keyCache.set(cert, key);
+    if (keyCache.size >= keyCacheLimit) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(cert.fingerprint, key);
   }
   return key;
 }
