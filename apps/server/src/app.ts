@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cardRoutes, cardTrustLoader } from '@dinhdanh/card';
 import { type Database, ping } from '@dinhdanh/db';
 import {
   authenticateSession,
@@ -12,7 +13,14 @@ import {
   identityRoutes,
 } from '@dinhdanh/identity';
 import { AppError, type Clock, type Config, type Logger, systemClock } from '@dinhdanh/kernel';
-import { createOidc, type IdentityPort, type Oidc, oidcRoutes, type PrivateJwk } from '@dinhdanh/oidc';
+import {
+  createOidc,
+  type IdentityPort,
+  type Oidc,
+  oidcRoutes,
+  type PrivateJwk,
+  sqlSeenBefore,
+} from '@dinhdanh/oidc';
 import {
   type AdminUnits,
   citizenAccessLogRoutes,
@@ -30,6 +38,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Redis } from 'ioredis';
 import { sendProblem, toAppError } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
+import { relyingPartyAuthenticator } from './relying-party-auth.ts';
 
 export interface AppDeps {
   config: Config;
@@ -294,6 +303,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   }
   // ── end of OpenID provider ──
+
+  // Chip-card verification for relying parties (registered OIDC clients, by signed assertion).
+  if (config.roles.includes('card')) {
+    const clock = deps.clock ?? systemClock;
+    const issuer = config.issuer ?? `http://${config.host}:${config.port}`;
+    await app.register(cardRoutes, {
+      prefix: '/api/card/v1',
+      registry: ctx,
+      trust: cardTrustLoader({ keysDir: config.keysDir, extraFiles: config.cardTrustFiles, clock }),
+      authenticateRelyingParty: relyingPartyAuthenticator({
+        db: database.db,
+        clock,
+        audience: `${issuer}/api/card/v1`,
+        seenBefore: sqlSeenBefore(database.db),
+      }),
+    });
+  }
 
   const webDist = deps.webDist ?? defaultWebDist;
   if (config.roles.includes('web') && existsSync(webDist)) {

@@ -1,4 +1,5 @@
 import { auditMigrations, SUBJECT_KEY_NAME } from '@dinhdanh/audit';
+import { cardMigrations } from '@dinhdanh/card';
 import { type Database, type Migration, migrate, openDatabase } from '@dinhdanh/db';
 import { identityMigrations } from '@dinhdanh/identity';
 import { type Config, FileKeyStore, type KeyStore } from '@dinhdanh/kernel';
@@ -13,6 +14,7 @@ export async function platformMigrations(): Promise<Migration[]> {
     ...(await identityMigrations()),
     // oidc after identity's (oidc → identity → registry → audit).
     ...(await oidcMigrations()),
+    ...(await cardMigrations()),
   ];
 }
 

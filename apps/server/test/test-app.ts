@@ -44,6 +44,8 @@ export async function createTestApp(
   options: {
     now?: string;
     identity?: Partial<Omit<IdentityContextOptions, 'config' | 'registry' | 'logger' | 'officerTokenKey'>>;
+    /** Extra configuration (environment variables), e.g. a keys directory. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestApp> {
   const database = await testDatabase();
@@ -52,7 +54,7 @@ export async function createTestApp(
   const subjectSecret = randomBytes(32);
   const outboxFile = path.join(mkdtempSync(path.join(tmpdir(), 'dinhdanh-outbox-')), 'dev-outbox.ndjson');
   const clock = fixedClock(options.now ?? '2026-11-23T03:00:00Z');
-  const config = loadConfig({ DINHDANH_MODE: 'test', DINHDANH_LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DINHDANH_MODE: 'test', DINHDANH_LOG_LEVEL: 'silent', ...options.env });
   const app = await buildApp({
     config,
     database,

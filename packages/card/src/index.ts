@@ -1,5 +1,9 @@
 // ── verification side: TLV/DER, LDS parsers, SOD, passive/active authentication, trust store ──
 
+// ── verification API for relying parties ──
+export { type CardRoutesOptions, cardRoutes, type RelyingPartyIdentity } from './api/card.routes.ts';
+export { checkAgainstRegistry, idNumberOnChip, type RegistryCheck } from './api/registry-check.ts';
+export { cardTrustLoader } from './api/trust-loader.ts';
 // ── issuance ──
 export { type ChipSimulator, createChipSimulator } from './chip/chip-simulator.ts';
 export {
@@ -27,6 +31,7 @@ export {
 } from './lds/lds.parser.ts';
 export { dgTags } from './lds/lds-common.ts';
 export { checkDigit, type Mrz, parseMrz } from './lds/mrz.ts';
+export { cardMigrations } from './migrations.ts';
 export { type CardAlgorithm, cardAlgorithms, isCardAlgorithm } from './pki/algorithms.ts';
 export { certificateDer, fromPem, toPem } from './pki/certificates.ts';
 export { createMasterList } from './pki/master-list.ts';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
-const Roles = z.enum(['registry', 'audit', 'idp', 'web']);
+const Roles = z.enum(['registry', 'audit', 'idp', 'card', 'web']);
 export type Role = z.infer<typeof Roles>;
 export const allRoles: readonly Role[] = Roles.options;
 
@@ -41,6 +41,8 @@ export const Config = z
     /** Face and fingerprint matchers: development adapters (not biometric matchers) or an HTTP service. */
     biometricMatcher: z.enum(['development', 'http']),
     biometricMatcherUrl: z.string().url().optional(),
+    /** Extra trust anchors for chip-card verification: CSCA master lists, certificates, CRLs. */
+    cardTrustFiles: z.array(z.string().min(1)),
   })
   .superRefine((config, ctx) => {
     if (config.smsGateway === 'http' && !config.smsGatewayUrl)
@@ -119,6 +121,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     smsGatewayUrl: env.DINHDANH_SMS_GATEWAY_URL || undefined,
     biometricMatcher: env.DINHDANH_BIOMETRIC_MATCHER ?? (mode === 'production' ? 'http' : 'development'),
     biometricMatcherUrl: env.DINHDANH_BIOMETRIC_MATCHER_URL || undefined,
+    cardTrustFiles: (env.DINHDANH_CARD_TRUST ?? '')
+      .split(',')
+      .map((file) => file.trim())
+      .filter(Boolean)
+      .map((file) => path.resolve(file)),
     ...overrides,
   };
   const parsed = Config.safeParse(raw);

@@ -19,7 +19,7 @@ describe('config', () => {
       mode: 'development',
       port: 3000,
       host: '127.0.0.1',
-      roles: ['registry', 'audit', 'idp', 'web'],
+      roles: ['registry', 'audit', 'idp', 'card', 'web'],
     });
     expect(config.dataDir.endsWith('data/pg')).toBe(true);
   });

@@ -2,6 +2,7 @@
 
 export { shortLivedModels } from './adapter/adapter-factory.ts';
 export { RedisAdapter } from './adapter/redis-adapter.ts';
+export { redisSeenBefore, type SeenBefore, sqlSeenBefore } from './adapter/replay-detection.ts';
 export { SqlAdapter, sweepExpiredModels } from './adapter/sql-adapter.ts';
 export { claimLabels, claimsForScopes, knownScopes } from './claims/claim-catalogue.ts';
 export { ClientRegistration, PublicJwks, RelyingParty } from './client/client.schema.ts';
