@@ -35,6 +35,21 @@ describe('dinhdanh card verify', () => {
     expect(result.dg1.primaryIdentifier).toBe('MUSTERMANN');
   }, 30_000);
 
+  it('verifies the BSI directory as shipped, its unsigned DG15 reported and ignored', async () => {
+    const run = await runCli({}, [
+      'card',
+      'verify',
+      path.join(data, 'bsi-tr03105'),
+      '--trust',
+      dsc,
+      '--at',
+      '2014-06-01T00:00:00Z',
+    ]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('warnings: dg_not_in_sod');
+    expect(run.stdout).toMatch(/DG15: failed \(dg_not_in_sod\)/);
+  }, 30_000);
+
   it('fails (exit 1) without a trust anchor and when expired', async () => {
     const untrusted = await runCli({}, ['card', 'verify', dir, '--at', '2014-06-01T00:00:00Z']);
     expect(untrusted.code).toBe(1);

@@ -65,7 +65,11 @@ function verifyDirectory(dir: string, options: { trust: string[]; at?: string; j
 }
 
 function describe(result: CardVerification): string {
-  const lines = [result.valid ? 'VALID: the card data verifies' : `INVALID: ${result.failures.join(', ')}`];
+  const lines = [
+    result.valid
+      ? `VALID: the card data verifies${result.warnings.length ? ` (warnings: ${result.warnings.join(', ')})` : ''}`
+      : `INVALID: ${result.failures.join(', ')}`,
+  ];
   for (const dg of result.dataGroups)
     lines.push(`  DG${dg.dg}: ${dg.status}${dg.reason ? ` (${dg.reason})` : ''}`);
   const row = (name: string, check: { status: string; reason?: string; detail?: string }) =>

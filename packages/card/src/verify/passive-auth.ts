@@ -68,6 +68,8 @@ export interface CardVerification {
   /** True only when every check that ran passed (not-read DGs and skipped AA do not fail it). */
   valid: boolean;
   failures: FailureReason[];
+  /** Findings that do not invalidate the card: a supplied DG the SOD does not list. */
+  warnings: FailureReason[];
   checkedAt: string;
   sod: Check & { hashAlgorithm?: string; ldsVersion?: number; dataGroups?: number[] };
   dataGroups: DataGroupCheck[];
@@ -122,6 +124,7 @@ export function verifyCard(files: CardFiles, options: VerifyOptions): CardVerifi
   const result: CardVerification = {
     valid: false,
     failures,
+    warnings: [],
     checkedAt: (options.at ?? new Date()).toISOString(),
     sod: { status: 'not_checked' },
     dataGroups: [],
@@ -154,8 +157,16 @@ export function verifyCard(files: CardFiles, options: VerifyOptions): CardVerifi
     if (expected) check.expected = toHex(expected);
     result.dataGroups.push(check);
     if (!bytes) continue;
-    if (!expected) fail(check, 'dg_not_in_sod', `DG${dg} is not listed in the SOD`);
-    else if (bytes[0] !== dgTags[dg])
+    if (!expected) {
+      // Not covered by the signature: its content is never used (an uncovered DG15 cannot serve
+      // Active Authentication), and the check says so — but an extra file a reader dumped does
+      // not make the authenticated ones less authentic, so the card's verdict stands (the BSI
+      // TR-03105 set ships such a DG15). It is reported among the warnings.
+      check.status = 'failed';
+      check.reason = 'dg_not_in_sod';
+      check.detail = `DG${dg} is not listed in the SOD; its content is unauthenticated and ignored`;
+      if (!result.warnings.includes('dg_not_in_sod')) result.warnings.push('dg_not_in_sod');
+    } else if (bytes[0] !== dgTags[dg])
       fail(check, 'dg_tag_mismatch', `DG${dg} file does not start with its tag`);
     else if (!bytesEqual(digest(sod.hashAlgorithm, bytes), expected)) fail(check, 'dg_hash_mismatch');
     else check.status = 'passed';
