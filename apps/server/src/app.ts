@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cardRoutes, cardTrustLoader } from '@dinhdanh/card';
+import { cardOfficerRoutes, cardRoutes, cardTrustLoader } from '@dinhdanh/card';
 import { type Database, ping } from '@dinhdanh/db';
 import {
   authenticateSession,
@@ -318,6 +318,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         audience: `${issuer}/api/card/v1`,
         seenBefore: sqlSeenBefore(database.db),
       }),
+    });
+    // The officer console's card actions (officer bearer tokens, unit-scoped writes). The trust
+    // store is rebuilt per verification so a CSCA or DS revocation made here shows at once.
+    await app.register(cardOfficerRoutes, {
+      prefix: '/api/card/v1/officer',
+      registry: ctx,
+      officerTokenKey: deps.officerTokenKey,
+      config,
+      trust: () => cardTrustLoader({ keysDir: config.keysDir, extraFiles: config.cardTrustFiles, clock })(),
     });
   }
 

@@ -32,6 +32,14 @@ export {
 export { dgTags } from './lds/lds-common.ts';
 export { checkDigit, type Mrz, parseMrz } from './lds/mrz.ts';
 export { cardMigrations } from './migrations.ts';
+// ── officer console: issue, revoke, verify ──
+export { type CardOfficerRoutesOptions, cardOfficerRoutes } from './officer/card-officer.routes.ts';
+export {
+  type ChipSummary,
+  issueCardAtCounter,
+  summariseChip,
+  verifyCardAsOfficer,
+} from './officer/card-officer.service.ts';
 export { type CardAlgorithm, cardAlgorithms, isCardAlgorithm } from './pki/algorithms.ts';
 export { certificateDer, fromPem, toPem } from './pki/certificates.ts';
 export { createMasterList } from './pki/master-list.ts';

@@ -1,5 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
+import { cardTrustLoader, type TrustStore } from '@dinhdanh/card';
 import type { Db } from '@dinhdanh/db';
 import type { Clock, Config, Logger } from '@dinhdanh/kernel';
 import type { AdminUnits, RegistryContext } from '@dinhdanh/registry';
@@ -81,6 +82,8 @@ export interface IdentityContext {
   sms: SmsGateway;
   face: FaceVerifier;
   fingerprint: FingerprintVerifier;
+  /** The chip-card trust anchors (platform CSCAs + CRLs, DINHDANH_CARD_TRUST) for level-2 activation. */
+  cardTrust: () => Promise<TrustStore>;
   webauthn: WebAuthnSettings;
   policy: IdentityPolicy;
   hooks: IdentityHooks;
@@ -108,6 +111,7 @@ export interface IdentityContextOptions {
   sms?: SmsGateway;
   face?: FaceVerifier;
   fingerprint?: FingerprintVerifier;
+  cardTrust?: () => Promise<TrustStore>;
 }
 
 /** The development outbox file for a configuration (shared by the server and `dinhdanh dev outbox`). */
@@ -162,6 +166,9 @@ export function createIdentityContext(options: IdentityContextOptions): Identity
     sms,
     face,
     fingerprint,
+    cardTrust:
+      options.cardTrust ??
+      cardTrustLoader({ keysDir: config.keysDir, extraFiles: config.cardTrustFiles, clock: registry.clock }),
     webauthn: {
       rpID: origin.hostname,
       rpName: 'dinhdanh',

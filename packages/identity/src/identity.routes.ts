@@ -660,12 +660,24 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
   // ── Officers (unit-scoped) ──
   const OfficerAccount = AccountView.extend({
     cardNumber: z.string().nullable(),
+    /** The card whose chip was verified at level-2 activation. */
+    level2Card: z.object({ issueDate: z.string(), documentNumber: z.string().nullable() }).nullable(),
     /** Too many consecutive failed logins: only an officer's unlock (any ground) restarts them. */
     hardStopped: z.boolean(),
   });
+  const level2CardOf = (account: Account) => {
+    const card = account.details.level2Card as { issueDate?: unknown; documentNumber?: unknown } | undefined;
+    return typeof card?.issueDate === 'string'
+      ? {
+          issueDate: card.issueDate,
+          documentNumber: typeof card.documentNumber === 'string' ? card.documentNumber : null,
+        }
+      : null;
+  };
   const officerView = async (account: Account) => ({
     ...presentAccount(account),
     cardNumber: account.cardNumber,
+    level2Card: level2CardOf(account),
     hardStopped: await isHardStopped(ctx, account),
   });
   api.post(
@@ -681,29 +693,47 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     },
     async (request) => officerView(await officerLookup(ctx, await officer(request), request.body.idNumber)),
   );
+  // The files the officer's reader dumps from the card (EF_SOD.bin, EF_DG1.bin …), base64.
+  const ChipFile = z
+    .string()
+    .min(4)
+    .max(1_500_000)
+    .regex(/^[A-Za-z0-9+/=\s]+$/, 'expected base64');
+  const ChipRead = z.object({
+    sod: ChipFile,
+    /** DG number → the complete file (with its outer tag). DG1 or DG13 must be among them. */
+    dataGroups: z.record(z.string().regex(/^(1[0-6]|[1-9])$/), ChipFile),
+  });
   api.post(
     '/officer/level2',
     {
+      bodyLimit: 12 * 1024 * 1024,
       schema: {
         tags: ['identity'],
-        summary: 'Raise an account to level 2 (card shown, fingerprint checked)',
+        summary: 'Raise an account to level 2 (chip read and verified in person, fingerprint checked)',
+        description:
+          'The chip is verified by passive authentication against the card trust store and must be the person’s current, unrevoked card (ERR_CARD_VERIFICATION_FAILED lists the failures).',
         security: officerSecurity,
         body: z.object({
           idNumber: IdNumber,
-          cardNumber: z.string().regex(/^[A-Z0-9]{6,20}$/),
+          chip: ChipRead,
           fingerprint: z.object({ image: Base64Image }),
         }),
         response: { 200: OfficerAccount },
       },
     },
-    async (request) =>
-      officerView(
+    async (request) => {
+      const { chip } = request.body;
+      const dataGroups = new Map<number, Uint8Array>();
+      for (const [dg, file] of Object.entries(chip.dataGroups)) dataGroups.set(Number(dg), image(file));
+      return officerView(
         await raiseToLevel2(ctx, await officer(request), {
           idNumber: request.body.idNumber,
-          cardNumber: request.body.cardNumber,
+          chip: { sod: image(chip.sod), dataGroups },
           fingerprint: image(request.body.fingerprint.image),
         }),
-      ),
+      );
+    },
   );
   const LockBody = z.object({
     idNumber: IdNumber,

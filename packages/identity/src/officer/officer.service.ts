@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { checkAgainstRegistry, verifyCard } from '@dinhdanh/card';
 import { AppError } from '@dinhdanh/kernel';
 import { assertCanWrite, findPerson, type Officer, type Person } from '@dinhdanh/registry';
+import { sql } from 'kysely';
 import { findAccountRow, insertAccount, isUniqueViolation } from '../account/account.repository.ts';
 import { getAccountByIdNumber } from '../account/account.service.ts';
 import type { Account, LockGround } from '../account/account.ts';
@@ -32,20 +34,58 @@ export async function officerLookup(
   return account;
 }
 
-function cardMatches(person: Person, cardNumber: string): boolean {
-  // A chip card's number is the ID number; card records (issue 5) may also carry their own number.
-  if (cardNumber === person.idNumber) return true;
-  return person.cards.some((card) => card.cardNumber === cardNumber || card.number === cardNumber);
+/** The files the officer's reader dumped from the card: EF.SOD and the data groups read. */
+export interface ChipRead {
+  sod: Uint8Array;
+  dataGroups: ReadonlyMap<number, Uint8Array>;
+}
+
+/** What level 2 records about the card that was verified in person. */
+export interface VerifiedCard {
+  cardNumber: string;
+  documentNumber: string | null;
+  issueDate: string;
+  documentSignerSerial: string | null;
 }
 
 /**
- * Raises a level-1 account to level 2 in person: card shown, fingerprint compared through the
- * FingerprintVerifier. Each step is an audit entry, the failed ones too.
+ * The card shown in person, checked by its chip rather than by a typed number: passive
+ * authentication (DG hashes, SOD signature, chain to a trusted CSCA, CRL) and the registry
+ * cross-check — the chip names this person, it is their current card and it is not revoked.
+ */
+async function checkChip(
+  ctx: IdentityContext,
+  person: Person,
+  chip: ChipRead,
+): Promise<{ card: VerifiedCard } | { failures: string[] }> {
+  const verification = verifyCard(chip, { trust: await ctx.cardTrust(), at: ctx.clock.now() });
+  const failures: string[] = [...verification.failures];
+  if (!verification.dg1 && !verification.dg13) failures.push('chip_data_missing');
+  if (failures.length) return { failures };
+  const registry = await checkAgainstRegistry(ctx.registry, verification.dg1, verification.dg13);
+  if (registry.idNumber !== person.idNumber) return { failures: ['other_persons_card'] };
+  if (!registry.consistent || registry.card?.status !== 'active')
+    return { failures: registry.findings.length ? registry.findings : ['not_current_card'] };
+  const record = person.cards.find((card) => card.issueDate === registry.card?.issueDate);
+  return {
+    card: {
+      cardNumber: typeof record?.cardNumber === 'string' ? record.cardNumber : person.idNumber,
+      documentNumber: verification.dg1?.documentNumber ?? null,
+      issueDate: registry.card.issueDate,
+      documentSignerSerial: verification.chain.signer?.serialHex ?? null,
+    },
+  };
+}
+
+/**
+ * Raises a level-1 account to level 2 in person: the card's chip verified (checkChip),
+ * fingerprint compared through the FingerprintVerifier. Each step is an audit entry, the failed
+ * ones too. The account records the verified card (number, document number, issue date).
  */
 export async function raiseToLevel2(
   ctx: IdentityContext,
   officer: Officer,
-  input: { idNumber: string; cardNumber: string; fingerprint: Uint8Array },
+  input: { idNumber: string; chip: ChipRead; fingerprint: Uint8Array },
 ): Promise<Account> {
   const { person, account } = await inScope(ctx, officer, input.idNumber);
   const audit = (action: string, details: Record<string, unknown>) =>
@@ -58,16 +98,29 @@ export async function raiseToLevel2(
     });
   if (person.dateOfDeath) throw new AppError('ERR_PERSON_DECEASED');
   if (account.locks.length) throw new AppError('ERR_ACCOUNT_LOCKED', undefined, { grounds: account.locks });
-  const cardOk = cardMatches(person, input.cardNumber);
-  await audit('identity.level2.card_checked', { result: cardOk ? 'match' : 'mismatch' });
-  if (!cardOk) throw new AppError('ERR_VALIDATION', 'the card number is not this person’s');
+  const checked = await checkChip(ctx, person, input.chip);
+  if ('failures' in checked) {
+    await audit('identity.level2.card_checked', { result: 'failed', failures: checked.failures });
+    throw new AppError(
+      'ERR_CARD_VERIFICATION_FAILED',
+      `the chip does not verify as this person’s current card: ${checked.failures.join(', ')}`,
+      { failures: checked.failures },
+    );
+  }
+  const { card } = checked;
+  await audit('identity.level2.card_checked', { result: 'verified', issueDate: card.issueDate });
   const { match } = await ctx.fingerprint.verify(person, input.fingerprint);
   await audit('identity.level2.fingerprint_checked', { result: match ? 'match' : 'mismatch' });
   if (!match) throw new AppError('ERR_FINGERPRINT_MISMATCH');
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('identity.account')
-      .set({ level: 2, card_number: input.cardNumber, level2_at: ctx.clock.now() })
+      .set({
+        level: 2,
+        card_number: card.cardNumber,
+        level2_at: ctx.clock.now(),
+        details: sql`details || ${JSON.stringify({ level2Card: card })}::jsonb`,
+      })
       .where('account_id', '=', account.accountId)
       .execute();
     await auditIdentity(ctx, trx, {
@@ -75,7 +128,7 @@ export async function raiseToLevel2(
       action: 'identity.level2.raised',
       idNumber: input.idNumber,
       purpose: 'Kích hoạt tài khoản định danh điện tử mức 2 / level-2 activation',
-      details: { previousLevel: account.level },
+      details: { previousLevel: account.level, cardIssueDate: card.issueDate },
     });
   });
   return (await findAccountRow(ctx.db, { accountId: account.accountId }))!;
