@@ -9,7 +9,7 @@ import {
   type Tlv,
   toHex,
 } from '../tlv/index.ts';
-import { type Certificate, parseCertificate } from '../trust/certificate.ts';
+import { type Certificate, parseCertificateCached } from '../trust/certificate.ts';
 import { type AlgorithmId, algorithmId } from '../verify/crypto.ts';
 
 /** CMS SignedData with one signer, as used by EF.SOD and CSCA master lists. */
@@ -64,7 +64,8 @@ export function parseSignedData(contentInfo: Uint8Array, code: ErrorCode): Signe
       .filter((part) => part.tag === 0xa0)
       .flatMap((set) => children(set.value))
       .filter((cert) => cert.tag === derTag.sequence)
-      .map((cert) => parseCertificate(cert.raw));
+      // Memoised by hash: the same Document Signer comes embedded in every SOD it signed.
+      .map((cert) => parseCertificateCached(cert.raw));
     const signerSet = parts[parts.length - 1];
     if (!signerSet || signerSet.tag !== derTag.set) throw fail('signerInfos missing');
     const signers = children(signerSet.value);

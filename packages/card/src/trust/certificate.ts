@@ -141,6 +141,26 @@ export function parseCertificate(der: Uint8Array): Certificate {
   }
 }
 
+// Parsed certificates by the SHA-256 of their DER: every SOD carries a copy of its Document
+// Signer's certificate, and thousands of cards share one DS, so a repeated DS costs one hash
+// instead of a tree walk, DN decoding and time parsing. Only the hash of the exact bytes is
+// trusted as the key, so a changed byte is a miss and goes through the full (bounded) parser.
+// The cached object owns a copy of the DER, not a view into the caller's (SOD) buffer.
+// Bounded, oldest out; entries are never mutated after parsing.
+const parsedCache = new Map<string, Certificate>();
+const parsedCacheLimit = 4096;
+
+/** `parseCertificate`, memoised by the SHA-256 of `der` (for certificates embedded in SODs). */
+export function parseCertificateCached(der: Uint8Array): Certificate {
+  const fingerprint = createHash('sha256').update(der).digest('hex');
+  const cached = parsedCache.get(fingerprint);
+  if (cached) return cached;
+  const cert = parseCertificate(Uint8Array.from(der));
+  if (parsedCache.size >= parsedCacheLimit) parsedCache.delete(parsedCache.keys().next().value as string);
+  parsedCache.set(fingerprint, cert);
+  return cert;
+}
+
 /** Parses DER or PEM (one or more CERTIFICATE blocks). */
 export function parseCertificates(input: Uint8Array): Certificate[] {
   const text = input.length > 0 && input[0] !== 0x30 ? new TextDecoder().decode(input) : undefined;

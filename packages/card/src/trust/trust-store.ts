@@ -24,6 +24,12 @@ export interface TrustStore {
   bySubjectKeyId: Map<string, Certificate[]>;
   crls: Crl[];
   signedBy: Map<string, string>;
+  /**
+   * Bumped by every change through `addTrustAnchor` / `addCrl`: `verifyCard` caches a Document
+   * Signer's chain and CRL verdicts per (DS fingerprint, generation), so a new anchor or CRL is
+   * never answered from a verdict made without it.
+   */
+  generation: number;
 }
 
 export function createTrustStore(): TrustStore {
@@ -33,6 +39,7 @@ export function createTrustStore(): TrustStore {
     bySubjectKeyId: new Map(),
     crls: [],
     signedBy: new Map(),
+    generation: 0,
   };
 }
 
@@ -46,6 +53,7 @@ function push(map: Map<string, Certificate[]>, key: string, cert: Certificate): 
 export function addTrustAnchor(store: TrustStore, cert: Certificate): boolean {
   if (store.anchors.has(cert.fingerprint)) return false;
   store.anchors.set(cert.fingerprint, cert);
+  store.generation++;
   push(store.bySubject, toHex(cert.subjectRaw), cert);
   if (cert.subjectKeyId) push(store.bySubjectKeyId, cert.subjectKeyId, cert);
   return true;
@@ -54,6 +62,7 @@ export function addTrustAnchor(store: TrustStore, cert: Certificate): boolean {
 export function addCrl(store: TrustStore, der: Uint8Array): Crl {
   const crl = parseCrl(der);
   store.crls.push(crl);
+  store.generation++;
   return crl;
 }
 

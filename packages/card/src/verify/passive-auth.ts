@@ -258,17 +258,37 @@ function matchesSigner(cert: Certificate, signer: Sod['signedData']['signer']): 
   );
 }
 
-function checkChain(
-  result: CardVerification,
-  ds: Certificate,
-  sod: Sod,
-  options: VerifyOptions,
-  fail: (check: Check, reason: FailureReason, detail?: string) => void,
-): void {
-  const { trust } = options;
-  const at = options.at ?? sod.signedData.signer.signingTime ?? new Date();
-  const chain = result.chain;
-  chain.signer = summary(ds);
+/**
+ * What checking one Document Signer against one trust store yields independently of the time:
+ * the anchor that issued it (or none), and the revocation dates of the CRLs from that anchor
+ * whose signatures verify. Computing it costs public-key operations (the DS certificate's and
+ * each CRL's signature); the verdict at a given time is then a few date comparisons.
+ */
+interface SignerValidation {
+  generation: number;
+  anchorIsSigner: boolean;
+  csca: Certificate | undefined;
+  signer: CertificateSummary;
+  anchor: CertificateSummary | undefined;
+  /** Whether any CRL names the DS's issuer (the revocation check then runs). */
+  hasCrl: boolean;
+  /** Revocation dates of this DS from the CRLs that verified, in the store's order. */
+  revokedAt: Date[];
+}
+
+// Per trust store (a rebuilt store starts empty), by DS fingerprint; an entry made under another
+// generation of the store (an anchor or CRL added since) is recomputed. Bounded, oldest out.
+const signerValidations = new WeakMap<TrustStore, Map<string, SignerValidation>>();
+const signerValidationLimit = 4096;
+
+function validateSigner(trust: TrustStore, ds: Certificate): SignerValidation {
+  let cache = signerValidations.get(trust);
+  if (!cache) {
+    cache = new Map();
+    signerValidations.set(trust, cache);
+  }
+  const cached = cache.get(ds.fingerprint);
+  if (cached && cached.generation === trust.generation) return cached;
   const anchorIsSigner = trust.anchors.has(ds.fingerprint);
   let csca: Certificate | undefined;
   if (!anchorIsSigner) {
@@ -277,13 +297,59 @@ function checkChain(
     } catch {
       csca = undefined;
     }
-    if (!csca) {
-      fail(chain, 'untrusted_signer', `no trust anchor issued ${ds.subject}`);
-      return;
+  }
+  // CRLs are trusted only when signed by the DS's issuer (the CSCA found above).
+  const crls = csca ? trust.crls.filter((crl) => bytesEqual(crl.issuerRaw, ds.issuerRaw)) : [];
+  const revokedAt: Date[] = [];
+  for (const crl of crls) {
+    let ok = false;
+    try {
+      ok = verifySignature(
+        crl.signatureAlgorithm,
+        certificateKey(csca as Certificate),
+        crl.tbs,
+        crl.signature,
+      );
+    } catch {
+      ok = false;
     }
+    const revoked = ok ? crl.revoked.get(ds.serialHex) : undefined;
+    if (revoked) revokedAt.push(revoked);
+  }
+  const validation: SignerValidation = {
+    generation: trust.generation,
+    anchorIsSigner,
+    csca,
+    signer: summary(ds),
+    anchor: anchorIsSigner ? summary(ds) : csca ? summary(csca) : undefined,
+    hasCrl: crls.length > 0,
+    revokedAt,
+  };
+  if (cache.size >= signerValidationLimit) cache.delete(cache.keys().next().value as string);
+  cache.set(ds.fingerprint, validation);
+  return validation;
+}
+
+function checkChain(
+  result: CardVerification,
+  ds: Certificate,
+  sod: Sod,
+  options: VerifyOptions,
+  fail: (check: Check, reason: FailureReason, detail?: string) => void,
+): void {
+  const at = options.at ?? sod.signedData.signer.signingTime ?? new Date();
+  const chain = result.chain;
+  // Validity and revocation depend on `at`, so they are evaluated on every call; only the
+  // signature work is taken from the cache.
+  const validation = validateSigner(options.trust, ds);
+  const { csca, anchorIsSigner } = validation;
+  chain.signer = { ...validation.signer };
+  if (!anchorIsSigner && !csca) {
+    fail(chain, 'untrusted_signer', `no trust anchor issued ${ds.subject}`);
+    return;
   }
   chain.anchorIsSigner = anchorIsSigner;
-  chain.anchor = summary(csca ?? ds);
+  chain.anchor = { ...(validation.anchor as CertificateSummary) };
   if (at < ds.notBefore)
     fail(chain, 'certificate_not_yet_valid', `Document Signer valid from ${ds.notBefore.toISOString()}`);
   else if (at > ds.notAfter)
@@ -293,26 +359,10 @@ function checkChain(
     fail(chain, 'csca_expired', `CSCA expired ${csca.notAfter.toISOString()}`);
   if (chain.status !== 'failed') chain.status = 'passed';
 
-  // CRLs are trusted only when signed by the DS's issuer (the CSCA found above).
-  const issuer = csca;
-  if (!issuer) return;
-  const crls = trust.crls.filter((crl) => bytesEqual(crl.issuerRaw, ds.issuerRaw));
-  if (crls.length === 0) return;
+  if (!validation.hasCrl) return;
   result.revocation.status = 'passed';
-  for (const crl of crls) {
-    let ok = false;
-    try {
-      ok = verifySignature(crl.signatureAlgorithm, certificateKey(issuer), crl.tbs, crl.signature);
-    } catch {
-      ok = false;
-    }
-    if (!ok) continue;
-    const revokedAt = crl.revoked.get(ds.serialHex);
-    if (revokedAt && revokedAt <= at) {
-      fail(result.revocation, 'signer_revoked', `revoked ${revokedAt.toISOString()}`);
-      return;
-    }
-  }
+  const revokedAt = validation.revokedAt.find((date) => date <= at);
+  if (revokedAt) fail(result.revocation, 'signer_revoked', `revoked ${revokedAt.toISOString()}`);
 }
 
 function checkActive(
