@@ -10,7 +10,7 @@ import {
   toPem,
 } from '@dinhdanh/card';
 import { loadConfig } from '@dinhdanh/kernel';
-import type { Officer } from '@dinhdanh/registry';
+import { type Officer, revokeCard } from '@dinhdanh/registry';
 import type { Command } from 'commander';
 import { withPlatform } from '../context.ts';
 import { printJson, usageError } from '../output.ts';
@@ -33,7 +33,12 @@ const cliOfficer: Officer = {
   role: 'officer',
 };
 
-/** `dinhdanh card pki …` and `dinhdanh card issue …` (card issuance). */
+/** The reasons `revokeCard` accepts (registry CardRevocationInput). */
+const cardRevocationReasons = ['lost', 'damaged', 'data_changed', 'withdrawn', 'other'] as const;
+/** CRL reason codes the card PKI writes. */
+const dsRevocationReasons = ['unspecified', 'keyCompromise', 'superseded', 'cessationOfOperation'] as const;
+
+/** `dinhdanh card pki …`, `dinhdanh card issue …` and `dinhdanh card revoke …`. */
 export function registerCardIssueCommands(card: Command): void {
   const pki = card.command('pki').description('Card PKI: CSCA, Document Signers, CRL, master list');
   const algHelp = `signature algorithm: ${cardAlgorithms.join(' | ')}`;
@@ -80,6 +85,44 @@ export function registerCardIssueCommands(card: Command): void {
     .action(async (options: { alg: string; out: string }) => {
       const algorithm = algorithmOption(options.alg) as CardAlgorithm;
       await writeFile(options.out, await pkiStore().crl(algorithm, { now: new Date() }));
+    });
+
+  pki
+    .command('revoke-ds')
+    .description('Revoke a Document Signer (lost key, superseded): the next CRL lists it')
+    .requiredOption('--alg <alg>', algHelp)
+    .requiredOption('--serial <hex>', 'the Document Signer certificate serial number (hex)')
+    .option('--reason <reason>', `CRL reason: ${dsRevocationReasons.join(' | ')}`, 'unspecified')
+    .action(async (options: { alg: string; serial: string; reason: string }) => {
+      const algorithm = algorithmOption(options.alg) as CardAlgorithm;
+      if (!/^[0-9a-fA-F]+$/.test(options.serial)) usageError('--serial must be hexadecimal');
+      const reason = options.reason as (typeof dsRevocationReasons)[number];
+      if (!dsRevocationReasons.includes(reason))
+        usageError(`--reason must be one of ${dsRevocationReasons.join(', ')}`);
+      await pkiStore().revokeDocumentSigner(algorithm, options.serial, { now: new Date(), reason });
+      process.stdout.write(
+        `revoked ${algorithm} Document Signer ${options.serial.toLowerCase()}; export a fresh CRL with dinhdanh card pki export-crl\n`,
+      );
+    });
+
+  card
+    .command('revoke <idNumber>')
+    .description("Revoke a person's active card (the registry records it; dependent eID levels lock)")
+    .requiredOption('--reason <reason>', cardRevocationReasons.join(' | '))
+    .option('--note <text>', 'free text kept with the reason')
+    .option('--json', 'print JSON')
+    .action(async (idNumber: string, options: { reason: string; note?: string; json?: boolean }) => {
+      if (!(cardRevocationReasons as readonly string[]).includes(options.reason))
+        usageError(`--reason must be one of ${cardRevocationReasons.join(', ')}`);
+      await withPlatform(async (_platform, ctx) => {
+        const { card: revoked } = await revokeCard(ctx, cliOfficer, {
+          idNumber,
+          reason: options.reason,
+          ...(options.note ? { note: options.note } : {}),
+        });
+        if (options.json) printJson({ card: revoked });
+        else process.stdout.write(`revoked card ${revoked.cardNumber} of ${idNumber} (${options.reason})\n`);
+      });
     });
 
   card
