@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { testDatabaseKind } from '@dinhdanh/db/testing';
 import { createSecretBox, sweepExpired, syncRegistryChanges } from '@dinhdanh/identity';
 import { type TOTP, URI } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueTestCard } from './card-chip.ts';
 import {
   API,
   auth,
@@ -15,11 +19,12 @@ import {
 import { createTestApp, type TestApp } from './test-app.ts';
 
 let t: TestApp;
+const keysDir = mkdtempSync(path.join(tmpdir(), 'identity-keys-'));
 let officer: string;
 const PASSWORD = 'mây trắng bay về núi';
 
 beforeAll(async () => {
-  t = await createTestApp({ now: '2026-11-23T03:00:00Z' });
+  t = await createTestApp({ now: '2026-11-23T03:00:00Z', env: { DINHDANH_KEYS_DIR: keysDir } });
   officer = await t.token('00004', 'cb-1');
 });
 afterAll(() => t.close());
@@ -440,11 +445,12 @@ describe(`eID accounts (${testDatabaseKind()})`, () => {
   });
 
   it('raises to level 2 by an officer of the person’s unit only, each step audited', async () => {
+    const card = await issueTestCard(t, keysDir, alice);
     const outsider = await t.token('01', 'cb-hn');
     const foreign = await t.token('79', 'cb-hcm');
     const refused = await post(
       '/officer/level2',
-      { idNumber: alice, cardNumber: alice, fingerprint: { image: captureJpeg } },
+      { idNumber: alice, chip: card.chipBody, fingerprint: { image: captureJpeg } },
       auth(foreign),
     );
     expect(refused.json().code).toBe('ERR_FORBIDDEN_UNIT');
@@ -452,11 +458,15 @@ describe(`eID accounts (${testDatabaseKind()})`, () => {
     expect(lookup.json()).toMatchObject({ level: 1, kind: 'citizen' });
     const raised = await post(
       '/officer/level2',
-      { idNumber: alice, cardNumber: alice, fingerprint: { image: captureJpeg } },
+      { idNumber: alice, chip: card.chipBody, fingerprint: { image: captureJpeg } },
       auth(officer),
     );
     expect(raised.statusCode, raised.body).toBe(200);
-    expect(raised.json()).toMatchObject({ level: 2, cardNumber: alice });
+    expect(raised.json()).toMatchObject({
+      level: 2,
+      cardNumber: alice,
+      level2Card: { issueDate: card.card.issueDate, documentNumber: alice.slice(-9) },
+    });
     const { token, body } = await login(alice);
     expect(body.session.acr).toBe('urn:dinhdanh:acr:level2');
     const log = await t.app.inject({
@@ -480,9 +490,10 @@ describe(`eID accounts (${testDatabaseKind()})`, () => {
       phone: '0944444444',
     });
     await t.citizenSession(noPrints);
+    const noPrintsCard = await issueTestCard(t, keysDir, noPrints);
     const missing = await post(
       '/officer/level2',
-      { idNumber: noPrints, cardNumber: noPrints, fingerprint: { image: captureJpeg } },
+      { idNumber: noPrints, chip: noPrintsCard.chipBody, fingerprint: { image: captureJpeg } },
       auth(officer),
     );
     expect(missing.json().code).toBe('ERR_BIOMETRIC_REFERENCE_MISSING');
