@@ -1,6 +1,7 @@
 import { CardPkiStore, type IssuedCard, issueCard } from '@dinhdanh/card';
-import { defaultRules, type Officer, type RegistryContext } from '@dinhdanh/registry';
-import type { TestApp } from './test-app.ts';
+import type { Database } from '@dinhdanh/db';
+import type { Clock } from '@dinhdanh/kernel';
+import { type AdminUnits, defaultRules, type Officer, type RegistryContext } from '@dinhdanh/registry';
 
 const issuingOfficer: Officer = {
   officerId: 'test-card-officer',
@@ -27,7 +28,7 @@ export function chipBody(issued: Pick<IssuedCard, 'files'>) {
  * on first use) for a person in the registry, as level-2 activation needs one to read in person.
  */
 export async function issueTestCard(
-  t: Pick<TestApp, 'database' | 'units' | 'clock' | 'subjectSecret'>,
+  t: { database: Database; units: AdminUnits; clock: Clock; subjectSecret: Uint8Array },
   keysDir: string,
   idNumber: string,
 ): Promise<IssuedCard & { chipBody: ReturnType<typeof chipBody> }> {

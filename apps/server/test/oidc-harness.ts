@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Database } from '@dinhdanh/db';
 import { freePort, testDatabase } from '@dinhdanh/db/testing';
 import { createCitizenAccount, hashPassword, type IdentityContext, readOutbox } from '@dinhdanh/identity';
-import { createLogger, loadConfig } from '@dinhdanh/kernel';
+import { createLogger, loadConfig, systemClock } from '@dinhdanh/kernel';
 import { ephemeralProviderKeys, type Oidc } from '@dinhdanh/oidc';
 import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import * as jose from 'jose';
 import * as client from 'openid-client';
 import { buildApp } from '../src/app.ts';
+import { issueTestCard } from './card-chip.ts';
 import { captureJpeg } from './identity-helpers.ts';
 
 export const IDENTITY_API = '/api/identity/v1';
@@ -58,7 +59,7 @@ export interface OidcTestServer {
   }): Promise<Citizen>;
   /** Password + SMS code through the identity HTTP API; the code is read from the dev outbox. */
   login(citizen: Citizen): Promise<CitizenLogin>;
-  /** `POST /officer/level2` with the officer token, card = ID number, a fingerprint capture. */
+  /** Issues a real chip card, then `POST /officer/level2` with its files and a fingerprint capture. */
   raiseToLevel2(citizen: Citizen): Promise<void>;
   /** A JSON call to the identity API (cookie or officer token). */
   identityApi(
@@ -78,11 +79,15 @@ export async function startOidcServer(options: { redisUrl?: string } = {}): Prom
   const issuer = `http://127.0.0.1:${port}`;
   const outboxDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-oidc-outbox-'));
   const outboxFile = path.join(outboxDir, 'dev-outbox.ndjson');
+  // Level 2 reads a real chip: cards are issued under this card PKI.
+  const keysDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-oidc-keys-'));
+  const subjectSecret = randomBytes(32);
   const config = loadConfig({
     DINHDANH_MODE: 'test',
     DINHDANH_LOG_LEVEL: 'silent',
     DINHDANH_ISSUER: issuer,
     DINHDANH_ROLES: 'registry,audit,idp',
+    DINHDANH_KEYS_DIR: keysDir,
   });
   const redis = options.redisUrl ? new Redis(options.redisUrl) : undefined;
   let oidc: Oidc | undefined;
@@ -92,7 +97,7 @@ export async function startOidcServer(options: { redisUrl?: string } = {}): Prom
     database,
     units,
     officerTokenKey: officerKey,
-    subjectSecret: randomBytes(32),
+    subjectSecret,
     identitySecret: randomBytes(32),
     identity: {
       outboxFile,
@@ -168,9 +173,14 @@ export async function startOidcServer(options: { redisUrl?: string } = {}): Prom
   };
 
   const raiseToLevel2 = async (person: Citizen) => {
+    const card = await issueTestCard(
+      { database, units, clock: systemClock, subjectSecret },
+      keysDir,
+      person.idNumber,
+    );
     const raised = await identityApi('/officer/level2', {
       token: registryToken,
-      body: { idNumber: person.idNumber, cardNumber: person.idNumber, fingerprint: { image: captureJpeg } },
+      body: { idNumber: person.idNumber, chip: card.chipBody, fingerprint: { image: captureJpeg } },
     });
     if (raised.status !== 200 || raised.json.level !== 2)
       throw new Error(`level 2: ${raised.status} ${JSON.stringify(raised.json)}`);

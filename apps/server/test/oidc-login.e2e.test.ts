@@ -51,7 +51,11 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-oidc-e2e-'));
   outboxFile = path.join(workDir, 'outbox.ndjson');
   app = await buildApp({
-    config: loadConfig({ DINHDANH_MODE: 'test', DINHDANH_ISSUER: baseUrl }),
+    config: loadConfig({
+      DINHDANH_MODE: 'test',
+      DINHDANH_ISSUER: baseUrl,
+      DINHDANH_KEYS_DIR: path.join(workDir, 'card-keys'),
+    }),
     database,
     units,
     officerTokenKey: key,
@@ -98,14 +102,25 @@ beforeAll(async () => {
   };
   levelTwo = await person('Nguyễn Thị Bình', '1990-05-17', '0912000001');
   levelOne = await person('Lê Thị Cúc', '1992-08-09', '0912000002');
-  // Raised to level 2 the way an officer does it, in person.
+  // Raised to level 2 the way an officer does it, in person: a card issued, its chip read.
+  const card = await app.inject({
+    method: 'POST',
+    url: '/api/card/v1/officer/cards',
+    headers: { authorization: `Bearer ${officer}` },
+    payload: { idNumber: levelTwo.idNumber },
+  });
+  expect(card.statusCode, card.body).toBe(201);
+  const files = card.json().files as Record<string, string>;
   const raised = await app.inject({
     method: 'POST',
     url: '/api/identity/v1/officer/level2',
     headers: { authorization: `Bearer ${officer}` },
     payload: {
       idNumber: levelTwo.idNumber,
-      cardNumber: levelTwo.idNumber,
+      chip: {
+        sod: files['EF_SOD.bin'],
+        dataGroups: { '1': files['EF_DG1.bin'], '13': files['EF_DG13.bin'], '15': files['EF_DG15.bin'] },
+      },
       fingerprint: { image: captureJpeg },
     },
   });
