@@ -10,7 +10,6 @@ import {
   Stack,
   Text,
   Textarea,
-  TextInput,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -23,6 +22,7 @@ import { useApi } from '../session/session.context.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { LevelBadge } from '../wallet/level-badge.tsx';
+import { chipFileKind, readChipFiles } from './chip-files.ts';
 import { Fact, Facts, Section } from './section.tsx';
 
 type LockGround = keyof typeof vi.lockGround;
@@ -163,19 +163,22 @@ function Level2Dialog({
 }) {
   const { t } = useTranslation();
   const api = useApi();
-  const [cardNumber, setCardNumber] = useState('');
+  const [chipFiles, setChipFiles] = useState<File[]>([]);
   const [fingerprint, setFingerprint] = useState<File | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const raise = useMutation({
-    mutationFn: async () =>
-      api.post(identityPath('officer', 'level2'), {
+    mutationFn: async () => {
+      const chip = await readChipFiles(chipFiles);
+      if (!chip) throw new Error(t('idCard.filesRequired'));
+      return api.post(identityPath('officer', 'level2'), {
         idNumber,
-        cardNumber: cardNumber.trim().toUpperCase(),
+        chip,
         fingerprint: { image: await readFile(fingerprint!) },
-      }),
+      });
+    },
     onSuccess: () => {
-      setCardNumber('');
+      setChipFiles([]);
       setFingerprint(null);
       setConfirmed(false);
       onDone();
@@ -184,8 +187,9 @@ function Level2Dialog({
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const found: Record<string, string> = {};
-    if (!/^[A-Z0-9]{6,20}$/.test(cardNumber.trim().toUpperCase()))
-      found.cardNumber = t('eid.cardNumberInvalid');
+    const names = chipFiles.map((file) => chipFileKind(file.name));
+    if (!names.includes('sod') || !names.some((kind) => typeof kind === 'number'))
+      found.chip = t('idCard.filesRequired');
     if (!fingerprint) found.fingerprint = t('eid.fingerprintRequired');
     if (!confirmed) found.confirmed = t('eid.confirmRequired');
     setErrors(found);
@@ -203,16 +207,16 @@ function Level2Dialog({
         <Stack gap="md">
           <Text size="sm">{t('eid.raiseIntro')}</Text>
           {raise.error ? <ProblemAlert error={raise.error} /> : null}
-          <TextInput
-            label={t('eid.cardNumber')}
-            description={t('eid.cardNumberHint')}
-            value={cardNumber}
-            onChange={(e) => setCardNumber(e.currentTarget.value)}
-            error={errors.cardNumber}
-            maxLength={20}
-            autoComplete="off"
+          <FileInput
+            label={t('idCard.level2Files')}
+            description={t('idCard.level2FilesHint')}
+            multiple
+            value={chipFiles}
+            onChange={setChipFiles}
+            error={errors.chip}
+            clearable
             required
-            data-testid="level2-card-number"
+            data-testid="level2-chip-files"
           />
           <FileInput
             label={t('eid.fingerprint')}

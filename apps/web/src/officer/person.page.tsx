@@ -12,6 +12,7 @@ import { PersonEidAccount } from './person-eid-account.tsx';
 import { PersonFamily } from './person-family.tsx';
 import { PersonHistorySection } from './person-history.tsx';
 import { PersonHousehold } from './person-household.tsx';
+import { PersonIdCard } from './person-id-card.tsx';
 import { BirthSection, IdentitySection, ResidenceSection } from './person-sections.tsx';
 
 /** `/officer/people/:ref` — the reference resolves to an ID number in this tab's memory only. */
@@ -87,6 +88,9 @@ function PersonPage({ idNumber }: { idNumber: string | undefined }) {
           </Grid.Col>
           <Grid.Col span={12}>
             <PersonHousehold person={data} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <PersonIdCard person={data} />
           </Grid.Col>
           <Grid.Col span={12}>
             <PersonEidAccount idNumber={data.idNumber} />
