@@ -4,8 +4,8 @@
 //      of the eContent (message digest), SHA-256 of the DS certificate (the fingerprint the
 //      validated DS is cached under), the SOD signature and the AA signature (DS key loaded once,
 //      each card's AA key passed as SPKI DER) — interleaved rounds, medians of the rates and of the per-round ratios;
-//   2. HTTP API (`POST /api/card/v1/verifications` on a throwaway PostgreSQL): NOT YET measured
-//      by this script — see docs/benchmarks.md.
+//   2. HTTP API (`POST /api/card/v1/verifications` on a throwaway PostgreSQL, passive + active,
+//      registry cross-check and audit entry; bench/card-api.bench.ts) against the same ceiling.
 // Document Signers: RSA-2048 (RSASSA-PSS), ECDSA P-256 and brainpoolP256r1, reported separately.
 // Each algorithm signs `--cards` distinct cards (own AA keys, own DG contents), verified in turn, so
 // nothing per card is served from a cache — only the Document Signer repeats, as in real life.
@@ -37,6 +37,7 @@ import {
   verifyCard,
 } from '../packages/card/src/index.ts';
 import { encodeDg2, faceRecord, placeholderJpeg } from '../packages/card/src/issue/face-image.ts';
+import { runCardApiBench } from './card-api.bench.ts';
 import { median } from './jws.bench.ts';
 
 export const benchAlgorithms: readonly { algorithm: CardAlgorithm; label: string }[] = [
@@ -310,7 +311,32 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stdout.write(
       `card benchmark, ${new Date().toISOString()}\n\n${formatLibraryBench(rows, Number(args.rounds))}\n`,
     );
-    process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), library: rows })}\n`);
+    const api: Array<{
+      label: string;
+      perSecond: number;
+      ceiling: number;
+      failures: number;
+      firstFailure: string;
+    }> = [];
+    for (const { algorithm, label } of benchAlgorithms) {
+      const ceiling = rows.find((row) => row.label === label)?.ceiling ?? Number.NaN;
+      const measured = await runCardApiBench({
+        algorithm,
+        seconds: 5,
+        rounds: Math.min(3, Number(args.rounds)),
+      });
+      api.push({ label, ceiling, ...measured });
+    }
+    process.stdout.write(
+      `\nthrough the HTTP API (16 keep-alive connections, each request its own challenge; median of rounds):\n${api
+        .map(
+          (row) =>
+            `  ${row.label.padEnd(18)} ${Math.round(row.perSecond).toString().padStart(6)} req/s  ÷ ceiling ${(row.perSecond / row.ceiling).toFixed(2)}` +
+            `${row.failures ? `  (${row.failures} failures: ${row.firstFailure})` : ''}`,
+        )
+        .join('\n')}\n  target: ≥ 0.25 × ceiling\n`,
+    );
+    process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), library: rows, api })}\n`);
   } finally {
     removeFixtures(fixtures);
   }
