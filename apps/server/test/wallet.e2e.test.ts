@@ -45,9 +45,15 @@ beforeAll(async () => {
   const key = new Uint8Array(32).fill(7);
   const port = await freePort();
   baseUrl = `http://localhost:${port}`;
-  const outbox = path.join(mkdtempSync(path.join(tmpdir(), 'dinhdanh-wallet-e2e-')), 'outbox.ndjson');
+  const workDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-wallet-e2e-'));
+  const outbox = path.join(workDir, 'outbox.ndjson');
   app = await buildApp({
-    config: loadConfig({ DINHDANH_MODE: 'test', DINHDANH_ISSUER: baseUrl }),
+    config: loadConfig({
+      DINHDANH_MODE: 'test',
+      DINHDANH_ISSUER: baseUrl,
+      // Level 2 reads a real chip: the console issues the card under this card PKI.
+      DINHDANH_KEYS_DIR: path.join(workDir, 'keys'),
+    }),
     database,
     units,
     officerTokenKey: key,
@@ -271,14 +277,38 @@ describe('citizen wallet (Chromium)', () => {
     await page.getByTestId('sign-in-submit').click();
     await page.getByTestId('id-lookup-input').fill(person.idNumber);
     await page.getByTestId('id-lookup-submit').click();
+    // The card is issued at the counter first; the reader's dump of its chip is what level 2 reads.
+    const cardSection = page.getByTestId('card-section');
+    await cardSection.getByTestId('card-issue').click();
+    const issued = page.waitForResponse((response) => response.url().endsWith('/api/card/v1/officer/cards'));
+    await page.getByTestId('card-issue-submit').click();
+    const { files } = (await (await issued).json()) as { files: Record<string, string> };
+    await page.getByTestId('chip-mrz').waitFor();
+    expect(await page.getByTestId('chip-mrz').textContent()).toContain(person.idNumber);
+    if (takeScreenshots) await page.screenshot({ path: path.join(screenshots, 'officer-card-issued.png') });
+    await page.getByTestId('card-issue-close').click();
+    await expect.poll(() => cardSection.getByTestId('card-status').textContent()).toBe('Còn hiệu lực');
     const section = page.getByTestId('eid-account-section');
     await section.getByTestId('eid-level').waitFor();
     expect(await section.getByTestId('eid-level').textContent()).toBe('Mức 1');
     await section.getByTestId('eid-raise-level2').click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByTestId('level2-card-number').fill(person.idNumber);
+    const chipFiles = [
+      'EF_SOD.bin',
+      'EF_COM.bin',
+      'EF_DG1.bin',
+      'EF_DG2.bin',
+      'EF_DG13.bin',
+      'EF_DG15.bin',
+    ].map((name) => ({
+      name,
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(files[name]!, 'base64'),
+    }));
+    await dialog.locator('input[type="file"]').nth(0).setInputFiles(chipFiles);
     await dialog
       .locator('input[type="file"]')
+      .nth(1)
       .setInputFiles({ name: 'fingerprint.png', mimeType: 'image/png', buffer: await pngImage(page) });
     await dialog.getByTestId('level2-confirm').check();
     if (takeScreenshots) await page.screenshot({ path: path.join(screenshots, 'officer-level2-dialog.png') });
