@@ -319,14 +319,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         seenBefore: sqlSeenBefore(database.db),
       }),
     });
-    // The officer console's card actions (officer bearer tokens, unit-scoped writes). The trust
-    // store is rebuilt per verification so a CSCA or DS revocation made here shows at once.
+    // The officer console's card actions (officer bearer tokens, unit-scoped writes); the shared
+    // trust store follows a new CSCA or a Document Signer revocation at once.
     await app.register(cardOfficerRoutes, {
       prefix: '/api/card/v1/officer',
       registry: ctx,
       officerTokenKey: deps.officerTokenKey,
       config,
-      trust: () => cardTrustLoader({ keysDir: config.keysDir, extraFiles: config.cardTrustFiles, clock })(),
+      trust: cardTrustLoader({ keysDir: config.keysDir, extraFiles: config.cardTrustFiles, clock }),
     });
   }
 
