@@ -163,4 +163,21 @@ describe(`chip-card verification API (${testDatabaseKind()})`, () => {
     const wrongAudience = assertion({ aud: 'https://elsewhere.example' });
     expect((await post('/api/card/v1/challenges', {}, wrongAudience)).statusCode).toBe(401);
   });
+
+  it('checks the printed QR against the registry field by field; it is never verified by itself', async () => {
+    const good = await post('/api/card/v1/qr-verifications', { qr: issued.qr });
+    expect(good.statusCode).toBe(200);
+    expect(good.json()).toMatchObject({
+      verified: true,
+      personFound: true,
+      qr: { idNumber, fullName: 'Phạm Thị Thu Hà', dateOfBirth: '1988-04-02' },
+      fields: { fullName: 'match', dateOfBirth: 'match', sex: 'match', issueDate: 'match' },
+    });
+    const forged = issued.qr.replace('Phạm Thị Thu Hà', 'Phạm Thị Thu Hằng');
+    const altered = await post('/api/card/v1/qr-verifications', { qr: forged });
+    expect(altered.json()).toMatchObject({ verified: false, fields: { fullName: 'mismatch' } });
+    const malformed = await post('/api/card/v1/qr-verifications', { qr: 'not|a|card' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().code).toBe('ERR_CARD_QR_MALFORMED');
+  });
 });

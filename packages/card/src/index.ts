@@ -2,6 +2,7 @@
 
 // ── verification API for relying parties ──
 export { type CardRoutesOptions, cardRoutes, type RelyingPartyIdentity } from './api/card.routes.ts';
+export { checkCardQr, type QrCheck } from './api/qr-check.ts';
 export { checkAgainstRegistry, idNumberOnChip, type RegistryCheck } from './api/registry-check.ts';
 export { cardTrustLoader } from './api/trust-loader.ts';
 // ── issuance ──

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { TrustStore } from '../trust/trust-store.ts';
 import { verifyCard } from '../verify/passive-auth.ts';
 import { CHALLENGE_SECONDS, consumeChallenge, createChallenge } from './challenge.repository.ts';
+import { checkCardQr } from './qr-check.ts';
 import { checkAgainstRegistry } from './registry-check.ts';
 
 export interface RelyingPartyIdentity {
@@ -149,6 +150,35 @@ export async function cardRoutes(app: FastifyInstance, options: CardRoutesOption
         verification,
         registry: registryCheck ?? null,
       };
+    },
+  );
+
+  api.post(
+    '/qr-verifications',
+    {
+      schema: {
+        tags: ['card'],
+        summary: 'Checks the printed card QR against the registry (the QR itself is unsigned)',
+        body: z.object({ qr: z.string().min(1).max(2_000) }),
+      },
+    },
+    async (request) => {
+      const rp = caller(request);
+      const check = await checkCardQr(registry, request.body.qr);
+      if (check.personFound) {
+        await appendAuditEntries(registry.db, [
+          {
+            recordedAt: registry.clock.now(),
+            actor: { kind: 'relying_party', id: rp.clientId, unit: null },
+            action: 'card.qr_checked',
+            subjectKey: subjectKey(registry.audit.subjectSecret, check.qr.idNumber),
+            purpose: `${PURPOSE} — ${rp.name}`,
+            legalBasis: LEGAL_BASIS,
+            details: { verified: check.verified },
+          },
+        ]);
+      }
+      return check;
     },
   );
 }
