@@ -1,6 +1,7 @@
 import { auditMigrations, SUBJECT_KEY_NAME } from '@dinhdanh/audit';
 import { cardMigrations } from '@dinhdanh/card';
 import { type Database, type Migration, migrate, openDatabase } from '@dinhdanh/db';
+import { exchangeMigrations } from '@dinhdanh/exchange';
 import { identityMigrations } from '@dinhdanh/identity';
 import { type Config, FileKeyStore, type KeyStore } from '@dinhdanh/kernel';
 import { loadProviderKeys, oidcMigrations, type PrivateJwk } from '@dinhdanh/oidc';
@@ -15,6 +16,8 @@ export async function platformMigrations(): Promise<Migration[]> {
     // oidc after identity's (oidc → identity → registry → audit).
     ...(await oidcMigrations()),
     ...(await cardMigrations()),
+    // exchange after oidc's: agencies are also OAuth clients.
+    ...(await exchangeMigrations()),
   ];
 }
 

@@ -216,6 +216,81 @@ export const errorCatalogue = {
     vi: 'Thông tin đăng ký bên sử dụng dịch vụ (RP) không hợp lệ.',
     en: 'The relying-party registration is invalid.',
   },
+  ERR_EXCHANGE_AGENCY_INVALID: {
+    status: 400,
+    vi: 'Đăng ký cơ quan khai thác không hợp lệ.',
+    en: 'The agency registration is invalid.',
+  },
+  ERR_EXCHANGE_AGENCY_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy cơ quan khai thác.',
+    en: 'The agency was not found.',
+  },
+  ERR_EXCHANGE_SCOPE: {
+    status: 403,
+    vi: 'Mã truy cập không có phạm vi (scope) cần cho thao tác này.',
+    en: 'The access token lacks the scope this operation needs.',
+  },
+  ERR_EXCHANGE_PURPOSE: {
+    status: 403,
+    vi: 'Cơ quan không được cấp mục đích khai thác này.',
+    en: 'The agency has not been granted this purpose.',
+  },
+  ERR_EXCHANGE_FIELD_NOT_ALLOWED: {
+    status: 403,
+    vi: 'Trường dữ liệu nằm ngoài chính sách của mục đích khai thác.',
+    en: 'The field is outside the policy of this purpose.',
+  },
+  ERR_EXCHANGE_NO_LEGAL_BASIS: {
+    status: 403,
+    vi: 'Không có căn cứ pháp lý hoặc sự đồng ý của công dân cho việc khai thác này.',
+    en: "There is neither a legal basis nor the citizen's consent for this lookup.",
+  },
+  ERR_EXCHANGE_QUOTA: {
+    status: 429,
+    vi: 'Cơ quan đã dùng hết hạn mức trong ngày.',
+    en: 'The agency has used up its daily quota.',
+  },
+  ERR_EXCHANGE_BATCH_TOO_LARGE: {
+    status: 413,
+    vi: 'Lô yêu cầu vượt quá 1.000 bản ghi.',
+    en: 'The batch holds more than 1,000 records.',
+  },
+  ERR_EXCHANGE_JOB_NOT_FOUND: {
+    status: 404,
+    vi: 'Không tìm thấy tác vụ đối sánh.',
+    en: 'The matching job was not found.',
+  },
+  ERR_EXCHANGE_JOB_NOT_READY: {
+    status: 409,
+    vi: 'Tác vụ đối sánh chưa hoàn thành.',
+    en: 'The matching job has not finished.',
+  },
+  ERR_EXCHANGE_FILE_MALFORMED: {
+    status: 400,
+    vi: 'Tệp dữ liệu không đúng định dạng.',
+    en: 'The data file is malformed.',
+  },
+  ERR_EXCHANGE_DOCUMENT_INVALID: {
+    status: 400,
+    vi: 'Giấy tờ gửi lên không hợp lệ.',
+    en: 'The pushed document is invalid.',
+  },
+  ERR_EXCHANGE_DOCUMENT_KIND: {
+    status: 403,
+    vi: 'Cơ quan không được cập nhật loại giấy tờ này.',
+    en: 'The agency may not push this kind of document.',
+  },
+  ERR_EXCHANGE_SUBSCRIPTION_INVALID: {
+    status: 400,
+    vi: 'Đăng ký nhận sự kiện không hợp lệ.',
+    en: 'The event subscription is invalid.',
+  },
+  ERR_EXCHANGE_EVENT_TYPE: {
+    status: 403,
+    vi: 'Cơ quan không được nhận loại sự kiện này.',
+    en: 'The agency may not receive this event type.',
+  },
   ERR_OIDC_CLIENT_NOT_FOUND: {
     status: 404,
     vi: 'Không tìm thấy bên sử dụng dịch vụ (RP).',
