@@ -89,11 +89,15 @@ export function foldText(text: string): string {
 /** An ISO date (yyyy-mm-dd) from yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy or ddmmyyyy; undefined otherwise. */
 export function normaliseDate(text: string): string | undefined {
   const value = text.trim();
-  let match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const [year, month, day] = match
-    ? [match[1], match[2], match[3]]
-    : ((match = /^(\d{2})[/-](\d{2})[/-](\d{4})$/.exec(value) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(value)),
-      match ? [match[3], match[2], match[1]] : []);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const dayFirst = iso
+    ? null
+    : (/^(\d{2})[/-](\d{2})[/-](\d{4})$/.exec(value) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(value));
+  const [year, month, day] = iso
+    ? [iso[1], iso[2], iso[3]]
+    : dayFirst
+      ? [dayFirst[3], dayFirst[2], dayFirst[1]]
+      : [];
   if (!year || !month || !day) return undefined;
   const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${year}-${month}-${day}`)
