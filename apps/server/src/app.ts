@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cardOfficerRoutes, cardRoutes, cardTrustLoader } from '@dinhdanh/card';
 import { type Database, ping } from '@dinhdanh/db';
+import { type AgencyAuthenticator, type ExchangeContext, nationalSupervisorGuard } from '@dinhdanh/exchange';
 import {
   authenticateSession,
   citizenAuthenticator,
@@ -329,6 +330,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       trust: cardTrustLoader({ keysDir: config.keysDir, extraFiles: config.cardTrustFiles, clock }),
     });
   }
+
+  // ── exchange: agencies' databases (verification, lookup, bulk matching, enrichment, events) ──
+  if (config.roles.includes('exchange')) {
+    const clock = deps.clock ?? systemClock;
+    const exchange: ExchangeContext = {
+      db: database.db,
+      clock,
+      logger,
+      registry: ctx,
+      subjectSecret: deps.subjectSecret,
+    };
+    const adminGuard = nationalSupervisorGuard({
+      officerTokenKey: deps.officerTokenKey,
+      units: deps.units,
+      clock,
+    });
+    // Agencies authenticate with DPoP-bound access tokens from the provider's client credentials grant.
+    const authenticateAgency: AgencyAuthenticator = async () => {
+      throw new AppError('ERR_UNAUTHENTICATED', 'agency authentication is not configured');
+    };
+    void exchange;
+    void adminGuard;
+    void authenticateAgency;
+    // exchange: agencies and verification/lookup (mounted here)
+    // exchange: bulk matching (mounted here)
+    // exchange: enrichment (mounted here)
+    // exchange: change events (mounted here)
+  }
+  // ── end of exchange ──
 
   const webDist = deps.webDist ?? defaultWebDist;
   if (config.roles.includes('web') && existsSync(webDist)) {

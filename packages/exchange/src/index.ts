@@ -2,7 +2,20 @@
 // change events. See README.md.
 
 export { nationalSupervisorGuard } from './admin/admin-guard.ts';
+export {
+  addUsage,
+  listUsage,
+  type UsageRow,
+  usageOn,
+} from './agency/agency.repository.ts';
 export * from './agency/agency.schema.ts';
+export {
+  disableAgency,
+  findAgency,
+  getAgency,
+  listAgencies,
+  registerAgency,
+} from './agency/agency.service.ts';
 export type { AgencyAuthenticator, AgencyPrincipal, PurposeCheck } from './auth/agency-principal.ts';
 export {
   ComparableField,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
-const Roles = z.enum(['registry', 'audit', 'idp', 'card', 'web']);
+const Roles = z.enum(['registry', 'audit', 'idp', 'card', 'exchange', 'web']);
 export type Role = z.infer<typeof Roles>;
 export const allRoles: readonly Role[] = Roles.options;
 

@@ -19,7 +19,7 @@ describe('config', () => {
       mode: 'development',
       port: 3000,
       host: '127.0.0.1',
-      roles: ['registry', 'audit', 'idp', 'card', 'web'],
+      roles: ['registry', 'audit', 'idp', 'card', 'exchange', 'web'],
     });
     expect(config.dataDir.endsWith('data/pg')).toBe(true);
   });

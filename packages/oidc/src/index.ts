@@ -5,8 +5,16 @@ export { RedisAdapter } from './adapter/redis-adapter.ts';
 export { redisSeenBefore, type SeenBefore, sqlSeenBefore } from './adapter/replay-detection.ts';
 export { SqlAdapter, sweepExpiredModels } from './adapter/sql-adapter.ts';
 export { claimLabels, claimsForScopes, knownScopes } from './claims/claim-catalogue.ts';
-export { ClientRegistration, PublicJwks, RelyingParty } from './client/client.schema.ts';
-export { findClient, getClient, listClients, registerClient, removeClient } from './client/client.service.ts';
+export { ClientKind, ClientRegistration, PublicJwks, RelyingParty } from './client/client.schema.ts';
+export {
+  findClient,
+  getClient,
+  listClients,
+  registerClient,
+  registerServiceClient,
+  removeClient,
+  SERVICE_SCOPE_PATTERN,
+} from './client/client.service.ts';
 export {
   ACR_LEVEL1,
   ACR_LEVEL2,

@@ -3,6 +3,7 @@ import type { RelyingParty } from './client.schema.ts';
 
 interface ClientRow {
   client_id: string;
+  kind: string;
   name: string;
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
@@ -18,6 +19,7 @@ interface ClientRow {
 
 const fromRow = (row: ClientRow): RelyingParty => ({
   clientId: row.client_id,
+  kind: row.kind === 'service' ? 'service' : 'relying_party',
   name: row.name,
   redirectUris: row.redirect_uris,
   postLogoutRedirectUris: row.post_logout_redirect_uris,
@@ -36,6 +38,7 @@ export async function insertClient(db: Db, client: Omit<RelyingParty, 'disabled'
     .insertInto('oidc.client')
     .values({
       client_id: client.clientId,
+      kind: client.kind,
       name: client.name,
       redirect_uris: client.redirectUris,
       post_logout_redirect_uris: client.postLogoutRedirectUris,
@@ -59,10 +62,11 @@ export async function findClientRow(db: Db, clientId: string): Promise<RelyingPa
   return row ? fromRow(row as ClientRow) : undefined;
 }
 
-export async function listClientRows(db: Db): Promise<RelyingParty[]> {
+export async function listClientRows(db: Db, kind: RelyingParty['kind']): Promise<RelyingParty[]> {
   const rows = await db
     .selectFrom('oidc.client')
     .selectAll()
+    .where('kind', '=', kind)
     .orderBy('created_at')
     .orderBy('client_id')
     .execute();

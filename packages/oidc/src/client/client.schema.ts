@@ -45,8 +45,13 @@ export const ClientRegistration = z.object({
 });
 export type ClientRegistration = z.input<typeof ClientRegistration>;
 
+/** `relying_party`: logs people in (authorization code); `service`: an agency (client credentials). */
+export const ClientKind = z.enum(['relying_party', 'service']);
+export type ClientKind = z.infer<typeof ClientKind>;
+
 export const RelyingParty = z.object({
   clientId: z.string(),
+  kind: ClientKind,
   name: z.string(),
   redirectUris: z.array(z.string()),
   postLogoutRedirectUris: z.array(z.string()),

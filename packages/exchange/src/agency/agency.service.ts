@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '@dinhdanh/kernel';
+import { registerServiceClient, removeClient } from '@dinhdanh/oidc';
+import type { ExchangeContext } from '../context.ts';
+import { disableAgencyRow, findAgencyRow, insertAgency, listAgencyRows } from './agency.repository.ts';
+import { type Agency, AgencyRegistration } from './agency.schema.ts';
+
+/**
+ * Registers an agency: its exchange record (purposes, field policy, quotas) and its OAuth client
+ * (client credentials, `private_key_jwt` with `jwks`, the same id) in one transaction.
+ */
+export async function registerAgency(
+  ctx: Pick<ExchangeContext, 'db' | 'clock'>,
+  input: AgencyRegistration & { jwks: unknown },
+): Promise<Agency> {
+  const parsed = AgencyRegistration.safeParse(input);
+  if (!parsed.success)
+    throw new AppError(
+      'ERR_EXCHANGE_AGENCY_INVALID',
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+    );
+  const registration = parsed.data;
+  const codes = registration.purposes.map((purpose) => purpose.code);
+  if (new Set(codes).size !== codes.length)
+    throw new AppError('ERR_EXCHANGE_AGENCY_INVALID', 'purpose codes must be unique');
+  const agency: Agency = {
+    agencyId: `ag-${randomBytes(12).toString('base64url')}`,
+    name: registration.name,
+    scopes: [...new Set(registration.scopes)],
+    purposes: registration.purposes.map((purpose) => ({ ...purpose, fields: [...new Set(purpose.fields)] })),
+    eventTypes: [...new Set(registration.eventTypes)],
+    documentKinds: [...new Set(registration.documentKinds)],
+    ratePerSecond: registration.ratePerSecond,
+    quotaPerDay: registration.quotaPerDay,
+    createdAt: ctx.clock.now().toISOString(),
+    disabled: false,
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertAgency(trx, agency);
+    try {
+      await registerServiceClient(trx, ctx.clock, {
+        clientId: agency.agencyId,
+        name: agency.name,
+        jwks: input.jwks,
+        scopes: agency.scopes,
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'ERR_OIDC_CLIENT_INVALID')
+        throw new AppError('ERR_EXCHANGE_AGENCY_INVALID', error.detail ?? 'the keys are invalid');
+      throw error;
+    }
+  });
+  return agency;
+}
+
+export function findAgency(ctx: Pick<ExchangeContext, 'db'>, agencyId: string): Promise<Agency | undefined> {
+  return findAgencyRow(ctx.db, agencyId);
+}
+
+export async function getAgency(ctx: Pick<ExchangeContext, 'db'>, agencyId: string): Promise<Agency> {
+  const agency = await findAgencyRow(ctx.db, agencyId);
+  if (!agency) throw new AppError('ERR_EXCHANGE_AGENCY_NOT_FOUND');
+  return agency;
+}
+
+export function listAgencies(ctx: Pick<ExchangeContext, 'db'>): Promise<Agency[]> {
+  return listAgencyRows(ctx.db);
+}
+
+/**
+ * Disables an agency: its client can get no new tokens, and the exchange refuses tokens already
+ * issued once its agency cache refreshes (seconds). The rows stay: audit entries name it.
+ */
+export async function disableAgency(
+  ctx: Pick<ExchangeContext, 'db' | 'clock'>,
+  agencyId: string,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await disableAgencyRow(trx, agencyId, ctx.clock.now())))
+      throw new AppError('ERR_EXCHANGE_AGENCY_NOT_FOUND');
+    await removeClient(trx, agencyId);
+  });
+}
