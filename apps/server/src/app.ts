@@ -3,7 +3,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cardOfficerRoutes, cardRoutes, cardTrustLoader } from '@dinhdanh/card';
 import { type Database, ping } from '@dinhdanh/db';
-import { type AgencyAuthenticator, type ExchangeContext, nationalSupervisorGuard } from '@dinhdanh/exchange';
+import {
+  type AgencyAuthenticator,
+  agencyAdminRoutes,
+  agencyAuthenticator,
+  type ExchangeContext,
+  enrichmentRoutes,
+  exchangeScopes,
+  nationalSupervisorGuard,
+  peopleRoutes,
+  UsageMeter,
+} from '@dinhdanh/exchange';
 import {
   authenticateSession,
   citizenAuthenticator,
@@ -12,6 +22,7 @@ import {
   type IdentityContext,
   type IdentityContextOptions,
   identityRoutes,
+  optionalCitizen,
 } from '@dinhdanh/identity';
 import { AppError, type Clock, type Config, type Logger, systemClock } from '@dinhdanh/kernel';
 import {
@@ -20,6 +31,7 @@ import {
   type Oidc,
   oidcRoutes,
   type PrivateJwk,
+  redisSeenBefore,
   sqlSeenBefore,
 } from '@dinhdanh/oidc';
 import {
@@ -57,7 +69,12 @@ export interface AppDeps {
   webDist?: string;
   /** The OpenID provider (role idp): identity's hand-off and the provider's keys. */
   oidc?: OidcDeps;
+  /** The exchange (role exchange) in a process without the provider: the provider's signing keys. */
+  exchange?: { providerKeys: PrivateJwk[] };
 }
+
+/** The exchange API's resource indicator: the audience of agencies' access tokens. */
+export const exchangeAudience = (issuer: string) => `${issuer}/api/exchange/v1`;
 
 export interface OidcDeps {
   /** Defaults to the identity package's sessions and accounts; tests may substitute it. */
@@ -281,6 +298,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         allowLoopbackFetch: deps.oidc.allowLoopbackFetch === true && config.mode !== 'production',
         // An https issuer means TLS ends at a proxy in front: trust its X-Forwarded-* headers.
         proxy: (config.issuer ?? '').startsWith('https:'),
+        // Agencies get JWT access tokens for the exchange API (client credentials).
+        serviceResource: {
+          audience: exchangeAudience(config.issuer ?? `http://${config.host}:${config.port}`),
+          scopes: exchangeScopes,
+        },
       },
     );
     await app.register(oidcRoutes, { oidc, officerTokenKey: deps.officerTokenKey });
@@ -346,16 +368,46 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       units: deps.units,
       clock,
     });
-    // Agencies authenticate with DPoP-bound access tokens from the provider's client credentials grant.
-    const authenticateAgency: AgencyAuthenticator = async () => {
-      throw new AppError('ERR_UNAUTHENTICATED', 'agency authentication is not configured');
-    };
-    void exchange;
-    void adminGuard;
-    void authenticateAgency;
-    // exchange: agencies and verification/lookup (mounted here)
+    // Agencies authenticate with DPoP-bound JWT access tokens from the provider's client
+    // credentials grant, verified here with the provider's public keys.
+    const issuer = config.issuer ?? `http://${config.host}:${config.port}`;
+    const providerKeys = deps.exchange?.providerKeys ?? deps.oidc?.signingKeys ?? [];
+    const meter = new UsageMeter({ db: database.db, clock, logger });
+    meter.start();
+    app.addHook('onClose', async () => meter.stop());
+    const authenticateAgency: AgencyAuthenticator =
+      providerKeys.length > 0
+        ? agencyAuthenticator({
+            db: database.db,
+            clock,
+            issuer,
+            audience: exchangeAudience(issuer),
+            providerKeys,
+            publicOrigins: [new URL(issuer).origin],
+            // Proof ids are shared through Redis when several processes run (else per process).
+            seenBefore: deps.oidc?.redis ? redisSeenBefore(deps.oidc.redis) : undefined,
+            meter,
+          })
+        : async () => {
+            throw new AppError('ERR_UNAUTHENTICATED', 'agency authentication is not configured');
+          };
+    await app.register(agencyAdminRoutes, { prefix: '/api/exchange/v1', ctx: exchange, guard: adminGuard });
+    await app.register(peopleRoutes, {
+      prefix: '/api/exchange/v1',
+      ctx: exchange,
+      authenticateAgency,
+      authenticateCitizen: async (request) => {
+        const found = identity ? await optionalCitizen(identity, request) : undefined;
+        return found?.account.idNumber ? { idNumber: found.account.idNumber } : undefined;
+      },
+    });
     // exchange: bulk matching (mounted here)
-    // exchange: enrichment (mounted here)
+    await app.register(enrichmentRoutes, {
+      prefix: '/api/exchange/v1',
+      exchange,
+      authenticateAgency,
+      officerTokenKey: deps.officerTokenKey,
+    });
     // exchange: change events (mounted here)
   }
   // ── end of exchange ──

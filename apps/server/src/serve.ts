@@ -41,7 +41,17 @@ export async function serve(
           : {}),
       }
     : undefined;
-  const app = await buildApp({ ...platform, logger, ...(oidc ? { oidc } : {}) });
+  // A process serving the exchange without the provider still verifies the provider's tokens.
+  const exchange =
+    config.roles.includes('exchange') && !oidc
+      ? { providerKeys: (await oidcKeyMaterial(config, platform.keys)).signingKeys }
+      : undefined;
+  const app = await buildApp({
+    ...platform,
+    logger,
+    ...(oidc ? { oidc } : {}),
+    ...(exchange ? { exchange } : {}),
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -71,7 +71,9 @@ export interface OidcTestServer {
 
 const givenNames = ['An', 'Châu', 'Dung', 'Giang', 'Hà', 'Khánh', 'Lan', 'Mai', 'Nga', 'Oanh', 'Phương'];
 
-export async function startOidcServer(options: { redisUrl?: string } = {}): Promise<OidcTestServer> {
+export async function startOidcServer(
+  options: { redisUrl?: string /** Also serve the exchange (agencies). */; exchange?: boolean } = {},
+): Promise<OidcTestServer> {
   const database = await testDatabase();
   const units = await AdminUnits.load(database.db);
   const officerKey = randomBytes(32);
@@ -86,14 +88,14 @@ export async function startOidcServer(options: { redisUrl?: string } = {}): Prom
     DINHDANH_MODE: 'test',
     DINHDANH_LOG_LEVEL: 'silent',
     DINHDANH_ISSUER: issuer,
-    DINHDANH_ROLES: 'registry,audit,idp',
+    DINHDANH_ROLES: options.exchange ? 'registry,audit,idp,exchange' : 'registry,audit,idp',
     DINHDANH_KEYS_DIR: keysDir,
   });
   const redis = options.redisUrl ? new Redis(options.redisUrl) : undefined;
   let oidc: Oidc | undefined;
   // The system clock: identity's session times and the provider's token times must agree.
   const app = await buildApp({
-    config: { ...config, roles: ['registry', 'audit', 'idp'] },
+    config,
     database,
     units,
     officerTokenKey: officerKey,

@@ -8,6 +8,7 @@ export {
   type UsageRow,
   usageOn,
 } from './agency/agency.repository.ts';
+export { agencyAdminRoutes } from './agency/agency.routes.ts';
 export * from './agency/agency.schema.ts';
 export {
   disableAgency,
@@ -16,7 +17,11 @@ export {
   listAgencies,
   registerAgency,
 } from './agency/agency.service.ts';
+export { type AgencyAuthenticatorOptions, agencyAuthenticator } from './auth/agency-authenticator.ts';
 export type { AgencyAuthenticator, AgencyPrincipal, PurposeCheck } from './auth/agency-principal.ts';
+export { jwkThumbprint, verifyDpopProof } from './auth/dpop.ts';
+export { purposeOf, purposeText } from './auth/purpose.ts';
+export { UsageMeter } from './auth/usage-meter.ts';
 export {
   ComparableField,
   comparableFields,
@@ -32,4 +37,29 @@ export {
   type RegistryValues,
 } from './compare/field-compare.ts';
 export type { ExchangeContext } from './context.ts';
+export {
+  DocumentOutcome,
+  MAX_DOCUMENTS_PER_PUSH,
+  PersonDocument,
+  PushResult,
+  validateDocument,
+} from './enrichment/document.schema.ts';
+export { listPersonDocuments, pushDocuments } from './enrichment/document.service.ts';
+export {
+  type DocumentRules,
+  defaultDocumentRules,
+  LicenceClass,
+  taxCodeCheckDigit,
+} from './enrichment/document-kinds.ts';
+export { type EnrichmentRoutesOptions, enrichmentRoutes } from './enrichment/enrichment.routes.ts';
 export { exchangeMigrations } from './migrations.ts';
+export type { ConsentRow } from './people/consent.repository.ts';
+export { consentsOf, grantConsent, withdrawConsentOf } from './people/consent.service.ts';
+export { MAX_BATCH, type PeopleRoutesOptions, peopleRoutes } from './people/people.routes.ts';
+export {
+  type LookupResult,
+  lookUpPerson,
+  type VerificationResult,
+  verifyPeople,
+} from './people/people.service.ts';
+export { registryValuesOf, releasedFields } from './people/person-view.ts';

@@ -46,6 +46,7 @@ export {
 export { idProvinceCodes, isCountryCode } from './id-number/id-province-codes.ts';
 export { registryMigrations } from './migrations.ts';
 export { assertCanWrite, issueOfficerToken, type Officer, verifyOfficerToken } from './officer/officer.ts';
+export { presentPerson } from './person/person.presenter.ts';
 export * from './person/person.schema.ts';
 export {
   assertIdNumber,
@@ -68,5 +69,6 @@ export {
   stateToRow,
   textArrayLiteral,
 } from './person/person.state.ts';
+export { RecordedPersonReads } from './person/recorded-reads.ts';
 export { type RegistryRoutesOptions, registryRoutes } from './registry.routes.ts';
 export { type SeedOptions, type SeedProgress, seedPopulation } from './seed/seed.service.ts';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { adapterFactory } from '../adapter/adapter-factory.ts';
 import { releaseClaims, requestedClaimNames } from '../claims/account-claims.ts';
 import { knownScopes, scopeClaims } from '../claims/claim-catalogue.ts';
@@ -26,12 +26,34 @@ export interface ProviderOptions {
    * which its SSRF protection otherwise refuses.
    */
   allowLoopbackFetch?: boolean;
+  /**
+   * The API that service clients (agencies) get tokens for with the client credentials grant:
+   * its resource indicator (the tokens' audience) and the scopes it knows. Its access tokens are
+   * JWTs, so the API verifies them without calling the provider.
+   */
+  serviceResource?: { audience: string; scopes: readonly string[] } | undefined;
 }
+
+/** Lifetime of a service client's access token: short, as a JWT cannot be recalled. */
+export const SERVICE_TOKEN_TTL = 300;
 
 const ONE_DAY = 24 * 3600;
 
 /** The client metadata oidc-provider sees for a registered relying party. */
 export function clientMetadata(rp: RelyingParty): Record<string, unknown> {
+  if (rp.kind === 'service')
+    return {
+      client_id: rp.clientId,
+      client_name: rp.name,
+      redirect_uris: [],
+      response_types: [],
+      grant_types: ['client_credentials'],
+      jwks: rp.jwks,
+      token_endpoint_auth_method: 'private_key_jwt',
+      scope: rp.scopes.join(' '),
+      dpop_bound_access_tokens: true,
+      dinhdanh_kind: 'service',
+    };
   const offline = rp.scopes.includes('offline_access');
   return {
     client_id: rp.clientId,
@@ -141,7 +163,7 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
       };
     },
     claims,
-    scopes: knownScopes,
+    scopes: [...knownScopes, ...(options.serviceResource?.scopes ?? [])],
     acrValues: [ACR_LEVEL1, ACR_LEVEL2],
     subjectTypes: ['pairwise'],
     async pairwiseIdentifier(_koa, accountId, client) {
@@ -151,7 +173,7 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
         .digest('base64url');
     },
     extraClientMetadata: {
-      properties: ['dinhdanh_min_level', 'dinhdanh_claims', 'dinhdanh_sector'],
+      properties: ['dinhdanh_min_level', 'dinhdanh_claims', 'dinhdanh_sector', 'dinhdanh_kind'],
     },
     clientAuthMethods: ['private_key_jwt'],
     clientDefaults: {
@@ -188,6 +210,31 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
             '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Đã đăng xuất</title></head><body><p>Bạn đã đăng xuất. / You have logged out.</p></body></html>';
         },
       },
+      // Agencies: client credentials for the exchange API only (resource indicators below).
+      clientCredentials: { enabled: options.serviceResource !== undefined },
+      resourceIndicators: {
+        enabled: true,
+        async defaultResource(_koa, client, oneOf) {
+          if (client?.['dinhdanh_kind'] === 'service' && options.serviceResource)
+            return options.serviceResource.audience;
+          return oneOf;
+        },
+        async getResourceServerInfo(_koa, resource, client) {
+          const service = options.serviceResource;
+          if (!service || resource !== service.audience || client['dinhdanh_kind'] !== 'service')
+            throw new errors.InvalidTarget();
+          return {
+            scope: client.scope ?? '',
+            audience: service.audience,
+            accessTokenTTL: SERVICE_TOKEN_TTL,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
+        async useGrantedResource() {
+          return false;
+        },
+      },
       revocation: { enabled: true },
       introspection: { enabled: true },
       userinfo: { enabled: true },
@@ -196,6 +243,7 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
     ttl: {
       AuthorizationCode: 60,
       AccessToken: 300,
+      ClientCredentials: SERVICE_TOKEN_TTL,
       IdToken: 300,
       Interaction: 600,
       // The identity session bounds a login to 24 h; the provider's own cannot outlive it.

@@ -1,0 +1,369 @@
+import { randomUUID } from 'node:crypto';
+import { accessLog, subjectKey } from '@dinhdanh/audit';
+import * as jose from 'jose';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Citizen, type OidcTestServer, rpKeys, startOidcServer } from './oidc-harness.ts';
+
+// An agency as a real OAuth client would act: openid-client's client credentials grant with
+// private_key_jwt and a DPoP key, then DPoP-bound calls to the exchange API.
+let t: OidcTestServer;
+let person: Citizen;
+let agencyId: string;
+let agency: Awaited<ReturnType<typeof agencyClient>>;
+const EXCHANGE = '/api/exchange/v1';
+
+const TAX = {
+  code: 'tax.registration',
+  description: 'Đăng ký thuế / tax registration',
+  legalBasis: 'Luật Quản lý thuế 38/2019/QH14',
+  fields: ['idNumber', 'fullName', 'dateOfBirth', 'sex', 'permanentAddress', 'alive'],
+};
+const LOAN = {
+  code: 'bank.loan',
+  description: 'Thẩm định khoản vay / loan appraisal',
+  legalBasis: null,
+  fields: ['fullName', 'phone'],
+};
+
+async function registerAgency(body: Record<string, unknown>) {
+  const keys = await rpKeys();
+  const response = await fetch(`${t.issuer}${EXCHANGE}/admin/agencies`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${t.supervisorToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ jwks: keys.jwks, ...body }),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  return { status: response.status, json, keys };
+}
+
+async function agencyClient(id: string, keys: Awaited<ReturnType<typeof rpKeys>>, scope: string) {
+  const config = await client.discovery(
+    new URL(t.issuer),
+    id,
+    {},
+    client.PrivateKeyJwt({ key: keys.privateKey, kid: keys.kid }),
+    {
+      execute: [client.allowInsecureRequests],
+    },
+  );
+  const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+  const tokens = await client.clientCredentialsGrant(config, { scope }, { DPoP: dpop });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await client.fetchProtectedResource(
+      config,
+      tokens.access_token,
+      new URL(`${t.issuer}${EXCHANGE}${path}`),
+      method,
+      body === undefined ? undefined : JSON.stringify(body),
+      new Headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+      { DPoP: dpop },
+    );
+    // biome-ignore lint/suspicious/noExplicitAny: the tests read nested JSON answers
+    return { status: response.status, json: (await response.json()) as Record<string, any> };
+  };
+  return { config, dpop, tokens, call };
+}
+
+beforeAll(async () => {
+  t = await startOidcServer({ exchange: true });
+  person = await t.citizen({ fullName: 'Nguyễn Thị Phương Thảo', dateOfBirth: '1985-03-07', sex: 'female' });
+  const created = await registerAgency({
+    name: 'Tổng cục Thuế',
+    scopes: ['exchange.verify', 'exchange.lookup'],
+    purposes: [TAX, LOAN],
+  });
+  expect(created.status).toBe(201);
+  agencyId = created.json.agencyId as string;
+  agency = await agencyClient(agencyId, created.keys, 'exchange.verify exchange.lookup');
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('agencies over client credentials + DPoP', () => {
+  it('issues a DPoP-bound JWT access token for the exchange with the granted scopes only', async () => {
+    expect(agency.tokens.token_type.toLowerCase()).toBe('dpop');
+    expect(agency.tokens.scope?.split(' ').sort()).toEqual(['exchange.lookup', 'exchange.verify']);
+    const payload = JSON.parse(
+      Buffer.from(agency.tokens.access_token.split('.')[1]!, 'base64url').toString(),
+    );
+    expect(payload).toMatchObject({ client_id: agencyId, aud: `${t.issuer}${EXCHANGE}`, iss: t.issuer });
+    expect(typeof payload.cnf.jkt).toBe('string');
+    // A scope the agency does not hold is refused at the token endpoint.
+    await expect(
+      client.clientCredentialsGrant(agency.config, { scope: 'exchange.match' }, { DPoP: agency.dpop }),
+    ).rejects.toMatchObject({ error: 'invalid_scope' });
+  });
+
+  it('verifies fields without returning data: match, mismatch, diacritics-insensitive names, not found', async () => {
+    const ok = await agency.call('POST', '/verifications', {
+      purpose: TAX.code,
+      idNumber: person.idNumber,
+      fields: { fullName: 'NGUYEN THI  PHUONG THAO', dateOfBirth: '07/03/1985', sex: 'Nữ' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({
+      idNumber: person.idNumber,
+      found: true,
+      alive: true,
+      fields: { fullName: 'match', dateOfBirth: 'match', sex: 'match' },
+    });
+    const typo = await agency.call('POST', '/verifications', {
+      purpose: TAX.code,
+      idNumber: person.idNumber,
+      fields: { fullName: 'Nguyễn Thị Phuơng Thảo', dateOfBirth: '1985-03-08' },
+    });
+    expect(typo.json.fields).toEqual({ fullName: 'match', dateOfBirth: 'mismatch' });
+    const other = await agency.call('POST', '/verifications', {
+      purpose: TAX.code,
+      idNumber: person.idNumber,
+      fields: { fullName: 'Nguyễn Văn Phương Thảo' },
+    });
+    expect(other.json.fields).toEqual({ fullName: 'mismatch' });
+    const batch = await agency.call('POST', '/verifications', {
+      purpose: TAX.code,
+      records: [
+        { idNumber: person.idNumber, fields: { sex: 'male' } },
+        { idNumber: '001099000001', fields: { fullName: 'Ai Đó' } },
+      ],
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.json.results).toEqual([
+      { idNumber: person.idNumber, found: true, alive: true, fields: { sex: 'mismatch' } },
+      { idNumber: '001099000001', found: false, alive: false, fields: { fullName: 'mismatch' } },
+    ]);
+  });
+
+  it('refuses fields outside the purpose, an ungranted purpose, a batch over 1,000 and malformed input', async () => {
+    const phone = await agency.call('POST', '/verifications', {
+      purpose: TAX.code,
+      idNumber: person.idNumber,
+      fields: { phone: '0912345678' },
+    });
+    expect([phone.status, phone.json.code]).toEqual([403, 'ERR_EXCHANGE_FIELD_NOT_ALLOWED']);
+    const purpose = await agency.call('POST', '/verifications', {
+      purpose: 'police.investigation',
+      idNumber: person.idNumber,
+      fields: { fullName: 'x' },
+    });
+    expect([purpose.status, purpose.json.code]).toEqual([403, 'ERR_EXCHANGE_PURPOSE']);
+    const big = await agency.call('POST', '/verifications', {
+      purpose: TAX.code,
+      records: Array.from({ length: 1001 }, () => ({ idNumber: person.idNumber, fields: { sex: 'female' } })),
+    });
+    expect([big.status, big.json.code]).toEqual([413, 'ERR_EXCHANGE_BATCH_TOO_LARGE']);
+    const bad = await agency.call('POST', '/verifications', {
+      purpose: TAX.code,
+      idNumber: '12345',
+      fields: { sex: 'female' },
+    });
+    expect([bad.status, bad.json.code]).toEqual([400, 'ERR_VALIDATION']);
+  });
+
+  it('looks up only the policy fields with a legal basis; without one only with the citizen consent', async () => {
+    const tax = await agency.call('GET', `/people/${person.idNumber}?purpose=${TAX.code}`);
+    expect(tax.status).toBe(200);
+    expect(Object.keys(tax.json.fields).sort()).toEqual([...TAX.fields].sort());
+    expect(tax.json.fields.fullName).toBe('Nguyễn Thị Phương Thảo');
+    expect(tax.json.basis).toEqual({ kind: 'legal_basis', text: TAX.legalBasis });
+
+    const refused = await agency.call('GET', `/people/${person.idNumber}?purpose=${LOAN.code}`);
+    expect([refused.status, refused.json.code]).toEqual([403, 'ERR_EXCHANGE_NO_LEGAL_BASIS']);
+
+    const login = await t.login(person);
+    const grant = await fetch(`${t.issuer}${EXCHANGE}/me/consents`, {
+      method: 'POST',
+      headers: { cookie: login.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ agencyId, purpose: LOAN.code }),
+    });
+    expect(grant.status).toBe(201);
+    const consent = (await grant.json()) as { consentId: string };
+    const allowed = await agency.call('GET', `/people/${person.idNumber}?purpose=${LOAN.code}`);
+    expect(allowed.status).toBe(200);
+    expect(Object.keys(allowed.json.fields).sort()).toEqual(['fullName', 'phone']);
+    expect(allowed.json.basis).toMatchObject({ kind: 'consent', consentId: consent.consentId });
+
+    const withdraw = await fetch(`${t.issuer}${EXCHANGE}/me/consents/${consent.consentId}`, {
+      method: 'DELETE',
+      headers: { cookie: login.cookie },
+    });
+    expect(withdraw.status).toBe(200);
+    const after = await agency.call('GET', `/people/${person.idNumber}?purpose=${LOAN.code}`);
+    expect(after.json.code).toBe('ERR_EXCHANGE_NO_LEGAL_BASIS');
+
+    // Every verification and lookup is on the citizen's access log with the agency and purpose.
+    const entries = await accessLog(t.database.db, subjectKey(t.identity.subjectSecret, person.idNumber), {
+      limit: 100,
+    });
+    const byAgency = entries.filter((entry) => entry.actor.kind === 'agency' && entry.actor.id === agencyId);
+    expect(byAgency.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['exchange.person.verified', 'exchange.person.looked_up']),
+    );
+    const lookups = byAgency.filter((entry) => entry.action === 'exchange.person.looked_up');
+    expect(lookups.map((entry) => entry.purpose)).toEqual([
+      `${LOAN.description} (${LOAN.code})`,
+      `${TAX.description} (${TAX.code})`,
+    ]);
+    expect(lookups.map((entry) => entry.legalBasis)).toEqual([
+      `Sự đồng ý của công dân / the citizen's consent (${consent.consentId})`,
+      TAX.legalBasis,
+    ]);
+    expect(entries.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['exchange.consent.granted', 'exchange.consent.withdrawn']),
+    );
+  });
+
+  it('refuses bearer use, a replayed proof, a proof of another key, a missing scope and a disabled agency', async () => {
+    const url = `${t.issuer}${EXCHANGE}/people/${person.idNumber}?purpose=${TAX.code}`;
+    const bearer = await fetch(url, { headers: { authorization: `Bearer ${agency.tokens.access_token}` } });
+    expect(bearer.status).toBe(401);
+
+    // Capture one proof the client sends, then send it again.
+    let proof = '';
+    const capture = await client.fetchProtectedResource(
+      agency.config,
+      agency.tokens.access_token,
+      new URL(url),
+      'GET',
+      undefined,
+      undefined,
+      {
+        DPoP: agency.dpop,
+        [client.customFetch]: async (input: string, init: RequestInit) => {
+          proof = new Headers(init.headers).get('dpop') ?? '';
+          return fetch(input, init);
+        },
+      } as never,
+    );
+    expect(capture.status).toBe(200);
+    const replay = await fetch(url, {
+      headers: { authorization: `DPoP ${agency.tokens.access_token}`, dpop: proof },
+    });
+    expect([replay.status, ((await replay.json()) as { code: string }).code]).toEqual([
+      401,
+      'ERR_UNAUTHENTICATED',
+    ]);
+
+    const otherKey = client.getDPoPHandle(agency.config, await client.randomDPoPKeyPair('ES256'));
+    const stolen = await client.fetchProtectedResource(
+      agency.config,
+      agency.tokens.access_token,
+      new URL(url),
+      'GET',
+      undefined,
+      undefined,
+      {
+        DPoP: otherKey,
+      },
+    );
+    expect(stolen.status).toBe(401);
+
+    const verifyOnly = await agencyClient(
+      agencyId,
+      (await registerAgencyKeysFor()).keys,
+      'exchange.verify',
+    ).catch(() => undefined);
+    expect(verifyOnly).toBeUndefined(); // keys of another agency cannot authenticate as this one
+
+    const narrow = await registerAgency({ name: 'Sở Y tế', scopes: ['exchange.verify'], purposes: [TAX] });
+    const narrowClient = await agencyClient(narrow.json.agencyId as string, narrow.keys, 'exchange.verify');
+    const noScope = await narrowClient.call('GET', `/people/${person.idNumber}?purpose=${TAX.code}`);
+    expect([noScope.status, noScope.json.code]).toEqual([403, 'ERR_EXCHANGE_SCOPE']);
+
+    const gone = await registerAgency({
+      name: 'Cơ quan giải thể',
+      scopes: ['exchange.verify'],
+      purposes: [TAX],
+    });
+    const goneClient = await agencyClient(gone.json.agencyId as string, gone.keys, 'exchange.verify');
+    const disabled = await fetch(`${t.issuer}${EXCHANGE}/admin/agencies/${gone.json.agencyId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${t.supervisorToken}` },
+    });
+    expect(disabled.status).toBe(204);
+    const afterDisable = await goneClient.call('POST', '/verifications', {
+      purpose: TAX.code,
+      idNumber: person.idNumber,
+      fields: { sex: 'female' },
+    });
+    expect(afterDisable.status).toBe(401);
+  });
+
+  it('applies the daily quota in records and refuses non-supervisors on the admin API', async () => {
+    const small = await registerAgency({
+      name: 'Thử hạn mức',
+      scopes: ['exchange.verify'],
+      purposes: [TAX],
+      quotaPerDay: 3,
+    });
+    const smallClient = await agencyClient(small.json.agencyId as string, small.keys, 'exchange.verify');
+    const three = await smallClient.call('POST', '/verifications', {
+      purpose: TAX.code,
+      records: [1, 2, 3].map(() => ({ idNumber: person.idNumber, fields: { sex: 'female' } })),
+    });
+    expect(three.status).toBe(200);
+    const fourth = await smallClient.call('POST', '/verifications', {
+      purpose: TAX.code,
+      idNumber: person.idNumber,
+      fields: { sex: 'female' },
+    });
+    expect([fourth.status, fourth.json.code]).toEqual([429, 'ERR_EXCHANGE_QUOTA']);
+
+    const officer = await fetch(`${t.issuer}${EXCHANGE}/admin/agencies`, {
+      headers: { authorization: `Bearer ${t.registryToken}` },
+    });
+    expect(officer.status).toBe(403);
+    const invalid = await registerAgency({ name: 'x', scopes: ['exchange.everything'], purposes: [TAX] });
+    expect([invalid.status, invalid.json.code]).toEqual([400, 'ERR_VALIDATION']);
+  });
+});
+
+describe('client assertions at the token endpoint', () => {
+  it('refuses a replayed, an expired and an unknown-key assertion', async () => {
+    const keys = await rpKeys();
+    const created = await registerAgency({
+      name: 'Bảo hiểm xã hội',
+      scopes: ['exchange.verify'],
+      purposes: [TAX],
+    });
+    const id = created.json.agencyId as string;
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = (key: CryptoKey, kid: string, exp: number, iat = now) =>
+      new jose.SignJWT({ jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setIssuer(id)
+        .setSubject(id)
+        .setAudience(t.issuer)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(key);
+    const token = async (clientAssertion: string) => {
+      const response = await fetch(`${t.issuer}/oidc/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          scope: 'exchange.verify',
+          client_id: id,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: clientAssertion,
+        }),
+      });
+      return (await response.json()) as { error?: string };
+    };
+    const once = await assertion(created.keys.privateKey, created.keys.kid, now + 60);
+    // The first use authenticates (the token is then refused for want of a DPoP proof) …
+    expect((await token(once)).error).not.toBe('invalid_client');
+    // … the second is a replay.
+    expect((await token(once)).error).toBe('invalid_client');
+    expect(
+      (await token(await assertion(created.keys.privateKey, created.keys.kid, now - 120, now - 300))).error,
+    ).toBe('invalid_client');
+    expect((await token(await assertion(keys.privateKey, keys.kid, now + 60))).error).toBe('invalid_client');
+  });
+});
+
+async function registerAgencyKeysFor() {
+  return { keys: await rpKeys() };
+}
