@@ -9,9 +9,11 @@ import {
   agencyAuthenticator,
   type ExchangeContext,
   enrichmentRoutes,
+  eventRoutes,
   exchangeScopes,
   nationalSupervisorGuard,
   peopleRoutes,
+  startEventWorkers,
   UsageMeter,
 } from '@dinhdanh/exchange';
 import {
@@ -24,7 +26,15 @@ import {
   identityRoutes,
   optionalCitizen,
 } from '@dinhdanh/identity';
-import { AppError, type Clock, type Config, type Logger, systemClock } from '@dinhdanh/kernel';
+import {
+  AppError,
+  type Clock,
+  type Config,
+  FileKeyStore,
+  type KeyStore,
+  type Logger,
+  systemClock,
+} from '@dinhdanh/kernel';
 import {
   createOidc,
   type IdentityPort,
@@ -71,6 +81,8 @@ export interface AppDeps {
   oidc?: OidcDeps;
   /** The exchange (role exchange) in a process without the provider: the provider's signing keys. */
   exchange?: { providerKeys: PrivateJwk[] };
+  /** The key store (serve passes the platform's); defaults to the file store in the keys directory. */
+  keys?: KeyStore;
 }
 
 /** The exchange API's resource indicator: the audience of agencies' access tokens. */
@@ -408,7 +420,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       authenticateAgency,
       officerTokenKey: deps.officerTokenKey,
     });
-    // exchange: change events (mounted here)
+    // exchange: change events — subscriptions, webhook keys, dead letters, and the workers that
+    // follow the registry feed into the outbox, send signed webhooks and publish to NATS.
+    const eventKeys =
+      deps.keys ?? new FileKeyStore(config.keysDir, { allowCreate: config.mode !== 'production' });
+    await app.register(eventRoutes, {
+      prefix: '/api/exchange/v1',
+      ctx: exchange,
+      authenticateAgency,
+      adminGuard,
+      keys: eventKeys,
+      config,
+    });
+    const eventWorkers = startEventWorkers(exchange, {
+      keys: eventKeys,
+      natsUrl: config.natsUrl,
+      policy: {
+        attemptTimeoutMs: config.webhookTimeoutMs,
+        deadAfterMs: config.webhookDeadAfterHours * 3_600_000,
+      },
+    });
+    app.addHook('onClose', async () => eventWorkers.stop());
   }
   // ── end of exchange ──
 

@@ -52,6 +52,49 @@ export {
   taxCodeCheckDigit,
 } from './enrichment/document-kinds.ts';
 export { type EnrichmentRoutesOptions, enrichmentRoutes } from './enrichment/enrichment.routes.ts';
+export {
+  type ChangeEventPayload,
+  type Disclosure,
+  disclosureFor,
+  eventFields,
+} from './events/event-data.ts';
+export { EVENT_DISCLOSED_ACTION, followRegistryChanges } from './events/event-follower.ts';
+export { type EventWorkerOptions, type EventWorkers, startEventWorkers } from './events/event-workers.ts';
+export { type EventRoutesOptions, eventRoutes } from './events/events.routes.ts';
+export { ChangeEvent, DeadLetter, Subscription, SubscriptionInput } from './events/events.schema.ts';
+export {
+  checkReceiverUrl,
+  createSubscription,
+  deleteSubscription,
+  listDeadLetters,
+  listSubscriptions,
+  MAX_SUBSCRIPTIONS,
+  redeliverDeadLetter,
+} from './events/events.service.ts';
+export {
+  NATS_STREAM,
+  NATS_SUBJECT_PREFIX,
+  type NatsChangeEvent,
+  NatsPublisher,
+  natsSubject,
+} from './events/nats-publisher.ts';
+export {
+  backoffMs,
+  type DispatchPolicy,
+  defaultDispatchPolicy,
+  WebhookDispatcher,
+} from './events/webhook-dispatcher.ts';
+export {
+  contentDigest,
+  ed25519Jwk,
+  ed25519Thumbprint,
+  signHttpMessage,
+  WEBHOOK_KEY_NAME,
+  type WebhookSigner,
+  webhookComponents,
+  webhookJwks,
+  webhookSigner,
+} from './events/webhook-signature.ts';
 export { exchangeMigrations } from './migrations.ts';
 export type { ConsentRow } from './people/consent.repository.ts';
 export { consentsOf, grantConsent, withdrawConsentOf } from './people/consent.service.ts';

@@ -43,6 +43,19 @@ export const Config = z
     biometricMatcherUrl: z.string().url().optional(),
     /** Extra trust anchors for chip-card verification: CSCA master lists, certificates, CRLs. */
     cardTrustFiles: z.array(z.string().min(1)),
+    /** NATS server(s) (comma-separated) to which change events are also published (JetStream). */
+    natsUrl: z
+      .string()
+      .refine(
+        (value) =>
+          value.split(',').every((server) => /^(nats|tls|ws|wss):\/\/[^\s/]+\/?$/.test(server.trim())),
+        'expected nats://host:port (comma-separated for several servers)',
+      )
+      .optional(),
+    /** One webhook attempt's limit (ms) before it counts as failed and is retried. */
+    webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000),
+    /** Hours a webhook delivery is retried before it becomes a dead letter. */
+    webhookDeadAfterHours: z.coerce.number().min(0.001).max(720),
   })
   .superRefine((config, ctx) => {
     if (config.smsGateway === 'http' && !config.smsGatewayUrl)
@@ -126,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .map((file) => file.trim())
       .filter(Boolean)
       .map((file) => path.resolve(file)),
+    natsUrl: env.NATS_URL || undefined,
+    webhookTimeoutMs: env.DINHDANH_WEBHOOK_TIMEOUT_MS ?? 10_000,
+    webhookDeadAfterHours: env.DINHDANH_WEBHOOK_DEAD_AFTER_HOURS ?? 72,
     ...overrides,
   };
   const parsed = Config.safeParse(raw);
