@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAgencyCommands } from './commands/agency.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerCardCommands } from './commands/card.ts';
 import { registerDbCommands } from './commands/db.ts';
@@ -31,6 +32,7 @@ registerKeyCommands(program);
 registerDevCommands(program);
 registerRpCommands(program);
 registerCardCommands(program);
+registerAgencyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

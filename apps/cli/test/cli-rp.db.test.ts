@@ -134,3 +134,53 @@ describe(`dinhdanh rp (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
     expect(clients.find((rp) => rp.clientId === registered)?.disabled).toBe(true);
   });
 });
+
+// Agencies share the admin path with relying parties (database, or the running server's API).
+describe(`dinhdanh agency (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
+  it('registers an agency from purpose codes and prints its client id; refuses an unknown scope', async () => {
+    const added = await cli(
+      'agency',
+      'add',
+      '--name',
+      'Bảo hiểm xã hội Việt Nam',
+      '--scopes',
+      'exchange.verify,exchange.lookup',
+      '--purposes',
+      'social_insurance.enrolment',
+      '--legal-basis',
+      'Luật Bảo hiểm xã hội 41/2024/QH15',
+      '--jwks',
+      await jwksFile('vss', 'jwks'),
+      '--json',
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const agency = JSON.parse(added.stdout);
+    expect(agency.clientId).toMatch(/^ag-[\w-]{16}$/);
+    expect(agency).toMatchObject({
+      name: 'Bảo hiểm xã hội Việt Nam',
+      scopes: ['exchange.verify', 'exchange.lookup'],
+      purposes: [
+        {
+          code: 'social_insurance.enrolment',
+          legalBasis: 'Luật Bảo hiểm xã hội 41/2024/QH15',
+          fields: ['idNumber', 'fullName', 'dateOfBirth', 'sex', 'alive'],
+        },
+      ],
+    });
+    const refused = await cli(
+      'agency',
+      'add',
+      '--name',
+      'x',
+      '--scopes',
+      'exchange.all',
+      '--purposes',
+      'p',
+      '--jwks',
+      await jwksFile('x', 'jwks'),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^ERR_EXCHANGE_AGENCY_INVALID: /);
+    expect(refused.stderr).toContain('scopes.0');
+  });
+});

@@ -1,14 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import type { Db } from '@dinhdanh/db';
-import {
-  AppError,
-  type ErrorCode,
-  errorCatalogue,
-  isAppError,
-  loadConfig,
-  systemClock,
-} from '@dinhdanh/kernel';
+import { systemClock } from '@dinhdanh/kernel';
 import {
   type ClientRegistration,
   listClients,
@@ -16,16 +6,13 @@ import {
   registerClient,
   removeClient,
 } from '@dinhdanh/oidc';
-import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
-import { officerTokenKey } from '@dinhdanh/server';
 import type { Command } from 'commander';
-import { withPlatform } from '../context.ts';
+import { readJwks, serverAdminCall, withAdmin } from '../admin-api.ts';
 import { printJson, usageError } from '../output.ts';
 
 /**
  * Relying parties are managed on the database directly; while `dinhdanh serve` holds the embedded
- * database (PGlite allows one process), the same operation goes through the running server's
- * admin API with a short-lived national supervisor token minted from the shared key store.
+ * database, the same operation goes through the running server's admin API.
  */
 interface ClientAdmin {
   register(input: ClientRegistration): Promise<RelyingParty>;
@@ -33,37 +20,8 @@ interface ClientAdmin {
   remove(clientId: string): Promise<void>;
 }
 
-function databaseAdmin(db: Db): ClientAdmin {
-  return {
-    register: (input) => registerClient(db, systemClock, input),
-    list: () => listClients(db),
-    remove: (clientId) => removeClient(db, clientId),
-  };
-}
-
 async function serverAdmin(): Promise<ClientAdmin> {
-  const config = loadConfig();
-  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  const base = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/api/oidc/v1/admin/clients`;
-  const [key, units] = await Promise.all([officerTokenKey(config), AdminUnits.fromReferenceData()]);
-  const { token } = await issueOfficerToken(key, units, {
-    unit: 'VN',
-    role: 'supervisor',
-    officerId: `cli:${os.userInfo().username}`,
-    ttlSeconds: 300,
-  });
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (response.ok) return response.status === 204 ? undefined : response.json();
-    const problem = (await response.json().catch(() => ({}))) as { code?: string; detail?: string };
-    const code =
-      problem.code && problem.code in errorCatalogue ? (problem.code as ErrorCode) : 'ERR_INTERNAL';
-    throw new AppError(code, problem.detail);
-  };
+  const call = await serverAdminCall('/api/oidc/v1/admin/clients');
   return {
     register: async (input) => (await call('POST', '', input)) as RelyingParty,
     list: async () => ((await call('GET', '')) as { items: RelyingParty[] }).items,
@@ -73,35 +31,18 @@ async function serverAdmin(): Promise<ClientAdmin> {
   };
 }
 
-const embeddedDatabaseBusy = (error: unknown) =>
-  isAppError(error) && error.code === 'ERR_UNAVAILABLE' && /in use by process/.test(error.detail ?? '');
-
-async function withClientAdmin<T>(fn: (admin: ClientAdmin) => Promise<T>): Promise<T> {
-  try {
-    return await withPlatform((platform) => fn(databaseAdmin(platform.database.db)));
-  } catch (error) {
-    if (!embeddedDatabaseBusy(error)) throw error;
-    return fn(await serverAdmin());
-  }
-}
+const withClientAdmin = <T>(fn: (admin: ClientAdmin) => Promise<T>) =>
+  withAdmin<ClientAdmin, T>(
+    ({ database: { db } }) => ({
+      register: (input) => registerClient(db, systemClock, input),
+      list: () => listClients(db),
+      remove: (clientId) => removeClient(db, clientId),
+    }),
+    serverAdmin,
+    fn,
+  );
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-async function readJwks(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    usageError(`cannot read the JWKS file ${file}`);
-  }
-  try {
-    const parsed = JSON.parse(text) as Record<string, unknown>;
-    // A single JWK is accepted as a JWKS of one key.
-    return Array.isArray(parsed.keys) ? parsed : { keys: [parsed] };
-  } catch {
-    usageError(`${file} is not JSON`);
-  }
-}
 
 function printClient(client: RelyingParty) {
   process.stdout.write(

@@ -19,6 +19,7 @@ const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) 
 
 const fromRow = (row: AgencyRow): Agency => ({
   agencyId: row.agency_id,
+  clientId: row.agency_id,
   name: row.name,
   scopes: row.scopes as Agency['scopes'],
   purposes: json(row.purposes) as Agency['purposes'],
@@ -30,7 +31,7 @@ const fromRow = (row: AgencyRow): Agency => ({
   disabled: row.disabled_at !== null,
 });
 
-export async function insertAgency(db: Db, agency: Omit<Agency, 'disabled'>): Promise<void> {
+export async function insertAgency(db: Db, agency: Omit<Agency, 'disabled' | 'clientId'>): Promise<void> {
   await db
     .insertInto('exchange.agency')
     .values({

@@ -104,8 +104,9 @@ export const AgencyRegistration = z.object({
 export type AgencyRegistration = z.input<typeof AgencyRegistration>;
 
 export const Agency = z.object({
-  /** Also the agency's OAuth `client_id`. */
   agencyId: z.string(),
+  /** The agency's OAuth `client_id` at the provider: the same value as `agencyId`. */
+  clientId: z.string(),
   name: z.string(),
   scopes: z.array(ExchangeScope),
   purposes: z.array(Purpose),

@@ -23,8 +23,10 @@ export async function registerAgency(
   const codes = registration.purposes.map((purpose) => purpose.code);
   if (new Set(codes).size !== codes.length)
     throw new AppError('ERR_EXCHANGE_AGENCY_INVALID', 'purpose codes must be unique');
+  const agencyId = `ag-${randomBytes(12).toString('base64url')}`;
   const agency: Agency = {
-    agencyId: `ag-${randomBytes(12).toString('base64url')}`,
+    agencyId,
+    clientId: agencyId,
     name: registration.name,
     scopes: [...new Set(registration.scopes)],
     purposes: registration.purposes.map((purpose) => ({ ...purpose, fields: [...new Set(purpose.fields)] })),
