@@ -1,5 +1,11 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { InteractionPage } from '../login/interaction.page.tsx';
+import { AgenciesPage } from '../officer/exchange/agencies.page.tsx';
+import { AgencyRegisterPage } from '../officer/exchange/agency-register.page.tsx';
+import { DeadLettersPage } from '../officer/exchange/dead-letters.page.tsx';
+import { ExchangeLayout } from '../officer/exchange/exchange-layout.tsx';
+import { JobsPage } from '../officer/exchange/jobs.page.tsx';
+import { UsagePage } from '../officer/exchange/usage.page.tsx';
 import { NotFoundPage } from '../officer/not-found.page.tsx';
 import { OfficerLayout } from '../officer/officer-layout.tsx';
 import { PersonRoute } from '../officer/person.page.tsx';
@@ -32,6 +38,18 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <PersonSearchPage /> },
       { path: 'people/:ref', element: <PersonRoute /> },
+      {
+        path: 'exchange',
+        element: <ExchangeLayout />,
+        children: [
+          { index: true, element: <Navigate to="/officer/exchange/agencies" replace /> },
+          { path: 'agencies', element: <AgenciesPage /> },
+          { path: 'agencies/new', element: <AgencyRegisterPage /> },
+          { path: 'usage', element: <UsagePage /> },
+          { path: 'jobs', element: <JobsPage /> },
+          { path: 'dead-letters', element: <DeadLettersPage /> },
+        ],
+      },
     ],
   },
   { path: '/wallet/login', element: <WalletLoginPage /> },

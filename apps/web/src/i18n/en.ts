@@ -1,7 +1,7 @@
 import type { vi } from './vi.ts';
 
 /** Every key the Vietnamese resources have, each a string: a missing English key fails the typecheck. */
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+export type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 
 export const en: Strings<typeof vi> = {
   app: {
@@ -53,6 +53,7 @@ export const en: Strings<typeof vi> = {
     signOut: 'Sign out',
     mainNav: 'Main navigation',
     search: 'Find a person',
+    exchange: 'Agencies',
   },
   unitLevel: {
     country: 'Nationwide',

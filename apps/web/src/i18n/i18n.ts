@@ -1,6 +1,8 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en.ts';
+import { exchangeEn } from './exchange.en.ts';
+import { exchangeVi } from './exchange.vi.ts';
 import { vi } from './vi.ts';
 
 export const languages = ['vi', 'en'] as const;
@@ -17,7 +19,12 @@ export function isLanguage(value: unknown): value is Language {
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: vi }, en: { translation: en } },
+  resources: {
+    vi: { translation: vi, exchange: exchangeVi },
+    en: { translation: en, exchange: exchangeEn },
+  },
+  ns: ['translation', 'exchange'],
+  defaultNS: 'translation',
   lng: 'vi',
   fallbackLng: 'vi',
   supportedLngs: [...languages],

@@ -49,6 +49,7 @@ export const vi = {
     signOut: 'Đăng xuất',
     mainNav: 'Điều hướng chính',
     search: 'Tra cứu công dân',
+    exchange: 'Cơ quan khai thác',
   },
   unitLevel: {
     country: 'Toàn quốc',

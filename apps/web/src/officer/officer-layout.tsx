@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet } from 'react-router';
 import { AppFrame } from '../app/app-frame.tsx';
 import { useSession } from '../session/session.context.tsx';
+import { useIsNationalSupervisor } from './exchange/exchange.queries.ts';
 import { SearchStateProvider } from './search-state.context.tsx';
 
 /** The signed-in officer's frame: unit and sign-out in the banner. Without a session, sign-in. */
 export function OfficerLayout() {
   const { t } = useTranslation();
   const { session, signOut } = useSession();
+  const nationalSupervisor = useIsNationalSupervisor();
   if (!session) return <Navigate to="/officer/sign-in" replace />;
   const { me } = session;
   return (
@@ -39,6 +41,11 @@ export function OfficerLayout() {
           <Anchor component={NavLink} to="/officer" end size="sm" fw={500}>
             {t('header.search')}
           </Anchor>
+          {nationalSupervisor ? (
+            <Anchor component={NavLink} to="/officer/exchange" size="sm" fw={500} data-testid="nav-exchange">
+              {t('header.exchange')}
+            </Anchor>
+          ) : null}
         </Group>
       </nav>
       <SearchStateProvider>

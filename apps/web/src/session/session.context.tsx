@@ -65,6 +65,7 @@ export function useSession(): SessionContextValue {
 export interface Api {
   get: <T>(path: string, signal?: AbortSignal) => Promise<T>;
   post: <T>(path: string, body: unknown, signal?: AbortSignal) => Promise<T>;
+  delete: <T>(path: string, signal?: AbortSignal) => Promise<T>;
 }
 
 /** API calls with the session's token; a 401 ends the session and sends the officer to sign in. */
@@ -72,7 +73,12 @@ export function useApi(): Api {
   const { session, signOut } = useSession();
   const token = session?.token;
   return useMemo(() => {
-    const call = async <T,>(path: string, method: 'GET' | 'POST', body: unknown, signal?: AbortSignal) => {
+    const call = async <T,>(
+      path: string,
+      method: 'GET' | 'POST' | 'DELETE',
+      body: unknown,
+      signal?: AbortSignal,
+    ) => {
       if (!token) throw new ApiError(401, 'ERR_UNAUTHENTICATED');
       try {
         return await apiRequest<T>(path, { token, method, body, ...(signal ? { signal } : {}) });
@@ -84,6 +90,7 @@ export function useApi(): Api {
     return {
       get: <T,>(path: string, signal?: AbortSignal) => call<T>(path, 'GET', undefined, signal),
       post: <T,>(path: string, body: unknown, signal?: AbortSignal) => call<T>(path, 'POST', body, signal),
+      delete: <T,>(path: string, signal?: AbortSignal) => call<T>(path, 'DELETE', undefined, signal),
     };
   }, [token, signOut]);
 }
