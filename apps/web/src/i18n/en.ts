@@ -269,6 +269,8 @@ export const en: Strings<typeof vi> = {
     accessLogRead: 'Viewed access log',
     personListResult: 'Listed',
     peopleExported: 'Data exported',
+    documentsPushed: 'Documents pushed by an agency',
+    documentsRead: 'Viewed integrated documents',
   },
   citizen: {
     loginTitle: 'Log in to your electronic identity account',

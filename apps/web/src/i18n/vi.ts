@@ -265,6 +265,8 @@ export const vi = {
     accessLogRead: 'Xem nhật ký truy cập',
     personListResult: 'Liệt kê',
     peopleExported: 'Trích xuất dữ liệu',
+    documentsPushed: 'Cơ quan cập nhật giấy tờ',
+    documentsRead: 'Xem giấy tờ tích hợp',
   },
   citizen: {
     loginTitle: 'Đăng nhập tài khoản định danh điện tử',

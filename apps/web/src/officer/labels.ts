@@ -55,6 +55,8 @@ const accessActions: Readonly<Record<string, AccessActionKey>> = {
   'registry.access_log.read': 'accessLogRead',
   'registry.person.list_result': 'personListResult',
   'registry.people.exported': 'peopleExported',
+  'exchange.document.pushed': 'documentsPushed',
+  'exchange.document.read': 'documentsRead',
 };
 
 export function accessActionLabel(t: TFunction, action: string): string {

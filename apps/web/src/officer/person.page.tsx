@@ -8,6 +8,7 @@ import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { usePerson } from './officer.queries.ts';
 import { PersonAccessLog } from './person-access-log.tsx';
+import { PersonDocuments } from './person-documents.tsx';
 import { PersonEidAccount } from './person-eid-account.tsx';
 import { PersonFamily } from './person-family.tsx';
 import { PersonHistorySection } from './person-history.tsx';
@@ -94,6 +95,9 @@ function PersonPage({ idNumber }: { idNumber: string | undefined }) {
           </Grid.Col>
           <Grid.Col span={12}>
             <PersonEidAccount idNumber={data.idNumber} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <PersonDocuments idNumber={data.idNumber} />
           </Grid.Col>
           <Grid.Col span={12}>
             <PersonHistorySection idNumber={data.idNumber} />
