@@ -8,6 +8,7 @@ import { i18n } from '../i18n/i18n.ts';
 import { useApi } from '../session/session.context.tsx';
 import { formatDate, formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
+import { documentKinds } from './exchange/exchange.types.ts';
 import { Fact, Facts, Section } from './section.tsx';
 
 // The namespace is added here rather than in i18next's typed resources: the `translation`
@@ -65,15 +66,7 @@ export function usePersonDocuments(idNumber: string) {
   });
 }
 
-const kinds = new Set([
-  'socialInsuranceNumber',
-  'healthInsuranceCard',
-  'taxCode',
-  'drivingLicence',
-  'vehicleRegistration',
-  'vaccination',
-  'criminalRecordCertificate',
-]);
+const kinds: ReadonlySet<string> = new Set(documentKinds);
 const kindLabel = (t: DocumentsT, kind: string) =>
   kinds.has(kind) ? t(`kind_${kind}` as DocumentsKey) : kind;
 
