@@ -11,9 +11,11 @@ import {
   enrichmentRoutes,
   eventRoutes,
   exchangeScopes,
+  matchingRoutes,
   nationalSupervisorGuard,
   peopleRoutes,
   startEventWorkers,
+  startMatchingWorker,
   UsageMeter,
 } from '@dinhdanh/exchange';
 import {
@@ -414,6 +416,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     });
     // exchange: bulk matching (mounted here)
+    const matching = { ...exchange, database };
+    const matchingWorker = startMatchingWorker(matching);
+    app.addHook('onClose', async () => matchingWorker.stop());
+    await app.register(matchingRoutes, {
+      prefix: '/api/exchange/v1',
+      ctx: matching,
+      authenticateAgency,
+      adminGuard,
+      worker: matchingWorker,
+    });
     await app.register(enrichmentRoutes, {
       prefix: '/api/exchange/v1',
       exchange,

@@ -95,6 +95,30 @@ export {
   webhookJwks,
   webhookSigner,
 } from './events/webhook-signature.ts';
+export { IdLineMap } from './matching/id-line-map.ts';
+export { type MatchingRoutesOptions, matchingRoutes } from './matching/matching.routes.ts';
+export * from './matching/matching.schema.ts';
+export {
+  getMatchingJob,
+  listMatchingJobs,
+  listMatchingJobsForAdmin,
+  type MatchingProgress,
+  type MatchingWorker,
+  matchingReport,
+  matchNextJob,
+  type RunOptions,
+  runMatchingJob,
+  startMatchingWorker,
+} from './matching/matching.service.ts';
+export {
+  DAY_MS,
+  defaultMatchingSettings,
+  type MatchingContext,
+  type MatchingSettings,
+} from './matching/matching.settings.ts';
+export { createMatchingJob, type UploadInput } from './matching/matching.upload.ts';
+export { subjectKeyer } from './matching/matching-audit.ts';
+export { csvRecords, ndjsonLines, utf8Text } from './matching/record-reader.ts';
 export { exchangeMigrations } from './migrations.ts';
 export type { ConsentRow } from './people/consent.repository.ts';
 export { consentsOf, grantConsent, withdrawConsentOf } from './people/consent.service.ts';
