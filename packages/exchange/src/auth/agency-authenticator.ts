@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import type { Db } from '@dinhdanh/db';
-import { AppError, type Clock, JwsError, type JwsKey, jwsVerifier } from '@dinhdanh/kernel';
+import { AppError, type Clock, JwsError, type JwsKey, type JwtPayload, jwsVerifier } from '@dinhdanh/kernel';
 import type { SeenBefore } from '@dinhdanh/oidc';
 import type { FastifyRequest } from 'fastify';
 import { findAgencyRow } from '../agency/agency.repository.ts';
@@ -26,6 +26,7 @@ export interface AgencyAuthenticatorOptions {
 
 const AGENCY_CACHE_MS = 5_000;
 const PROOF_MAX_AGE_SECONDS = 60;
+const TOKEN_CLOCK_TOLERANCE = 5;
 
 function providerVerifier(keys: readonly Record<string, unknown>[]) {
   const jwsKeys: JwsKey[] = [];
@@ -71,6 +72,30 @@ export function agencyAuthenticator(options: AgencyAuthenticatorOptions): Agency
   const verifier = providerVerifier(options.providerKeys);
   const seenBefore = options.seenBefore ?? localSeenBefore();
   const agencies = new Map<string, { at: number; agency: Agency | undefined }>();
+  // An agency sends the same access token for minutes: its signature is checked once, and the
+  // claims are re-checked (expiry) on every use. The proof, new on each request, is always verified.
+  const verifiedTokens = new Map<string, JwtPayload>();
+  const verifyToken = (token: string, now: Date): JwtPayload => {
+    const cached = verifiedTokens.get(token);
+    if (cached) {
+      if ((cached.exp ?? 0) + TOKEN_CLOCK_TOLERANCE <= Math.floor(now.getTime() / 1000)) {
+        verifiedTokens.delete(token);
+        throw new JwsError('expired');
+      }
+      return cached;
+    }
+    const { payload } = verifier.verify(token, {
+      now,
+      issuer: options.issuer,
+      audience: options.audience,
+      typ: 'at+jwt',
+      requireExpiry: true,
+      clockTolerance: TOKEN_CLOCK_TOLERANCE,
+    });
+    if (verifiedTokens.size >= 10_000) verifiedTokens.delete(verifiedTokens.keys().next().value as string);
+    verifiedTokens.set(token, payload);
+    return payload;
+  };
 
   async function agencyOf(agencyId: string): Promise<Agency | undefined> {
     const now = Date.now();
@@ -98,14 +123,7 @@ export function agencyAuthenticator(options: AgencyAuthenticatorOptions): Agency
     let clientId: string;
     let granted: ExchangeScope[];
     try {
-      const { payload } = verifier.verify(token, {
-        now,
-        issuer: options.issuer,
-        audience: options.audience,
-        typ: 'at+jwt',
-        requireExpiry: true,
-        clockTolerance: 5,
-      });
+      const payload = verifyToken(token, now);
       const cnf = payload.cnf as { jkt?: unknown } | undefined;
       if (typeof cnf?.jkt !== 'string') throw new JwsError('malformed', 'the token is not DPoP-bound');
       if (typeof payload.client_id !== 'string') throw new JwsError('malformed', 'the token names no client');
