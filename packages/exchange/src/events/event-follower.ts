@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type AuditEntryInput, appendAuditEntries, subjectKey } from '@dinhdanh/audit';
-import { findPerson, type Person, readRegistryChanges } from '@dinhdanh/registry';
+import { AppError } from '@dinhdanh/kernel';
+import {
+  applyChanges,
+  getPersonHistory,
+  type Person,
+  type PersonState,
+  presentPerson,
+  type RegistryContext,
+  readRegistryChanges,
+} from '@dinhdanh/registry';
 import { listAgencyRows } from '../agency/agency.repository.ts';
 import { type Agency, ExchangeEventType } from '../agency/agency.schema.ts';
 import type { ExchangeContext } from '../context.ts';
@@ -15,6 +24,33 @@ import {
   setCursor,
 } from './events.repository.ts';
 
+type History = Awaited<ReturnType<typeof getPersonHistory>>;
+
+/**
+ * The person as the change left them: their events folded up to the change's recording time (a
+ * change and its registry event are written in one transaction, so they share it). Reading the
+ * current record instead would give a birth followed by a death in the same batch `alive: false`.
+ */
+function personAt(registry: RegistryContext, history: History, at: Date): Person | undefined {
+  let state: PersonState | undefined;
+  let version = 0;
+  for (const event of history) {
+    if (new Date(event.recordedAt).getTime() > at.getTime()) break;
+    state = applyChanges(state, event.changes as Partial<PersonState>);
+    version = event.version;
+  }
+  return state ? presentPerson(state, version, registry.units) : undefined;
+}
+
+async function historyOf(registry: RegistryContext, idNumber: string): Promise<History> {
+  try {
+    return await getPersonHistory(registry, idNumber);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'ERR_PERSON_NOT_FOUND') return [];
+    throw error;
+  }
+}
+
 /** The audit action of an event put in an agency's outbox: it shows in the person's access log. */
 export const EVENT_DISCLOSED_ACTION = 'exchange.event.disclosed';
 
@@ -22,7 +58,7 @@ export const EVENT_DISCLOSED_ACTION = 'exchange.event.disclosed';
  * Reads the registry change feed from the outbox cursor and, in one transaction with moving the
  * cursor: records each change as an event (stable id), queues a delivery to every active
  * subscription whose agency may see its type (body = the fields the agency's purpose allows,
- * read from the person's record now), and appends one audit entry per agency and event under
+ * from the person's record as that change left it), and appends one audit entry per agency and event under
  * the person's subject key. So each change enters the outbox exactly once, and a disclosure is
  * never queued without its audit entry. The cursor row is locked with SKIP LOCKED: when another
  * process is following, this call returns 0 at once. Returns how many changes were read.
@@ -44,7 +80,7 @@ export async function followRegistryChanges(
     );
     const subscriptions = (await listSubscriptionRows(trx)).filter((sub) => agencies.has(sub.agencyId));
     const registry = { ...ctx.registry, db: trx };
-    const people = new Map<string, Person | undefined>();
+    const histories = new Map<string, History>();
 
     const events: EventRow[] = [];
     const deliveries: NewDelivery[] = [];
@@ -66,8 +102,9 @@ export async function followRegistryChanges(
           sub.eventTypes.includes(event.type) && agencies.get(sub.agencyId)?.eventTypes.includes(event.type),
       );
       if (receivers.length === 0) continue;
-      if (!people.has(event.idNumber)) people.set(event.idNumber, await findPerson(registry, event.idNumber));
-      const person = people.get(event.idNumber);
+      if (!histories.has(event.idNumber))
+        histories.set(event.idNumber, await historyOf(registry, event.idNumber));
+      const person = personAt(registry, histories.get(event.idNumber) ?? [], event.occurredAt);
       const fields = eventFields(event.type, event.fields);
       for (const agencyId of new Set(receivers.map((sub) => sub.agencyId))) {
         const agency = agencies.get(agencyId)!;

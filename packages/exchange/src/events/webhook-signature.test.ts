@@ -51,7 +51,9 @@ describe('RFC 9421 webhook signatures', () => {
 
   it('computes Content-Digest per RFC 9530 (sha-256 of the exact body)', () => {
     // RFC 9530's example body, {"hello": "world"} and a newline (digest checked with openssl).
-    expect(contentDigest('{"hello": "world"}\n')).toBe('sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:');
+    expect(contentDigest('{"hello": "world"}\n')).toBe(
+      'sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:',
+    );
   });
 
   it('signs a webhook that an independent verifier accepts, and refuses every tampering', async () => {
@@ -75,7 +77,9 @@ describe('RFC 9421 webhook signatures', () => {
     expect(check({ headers: { ...headers, 'idempotency-key': 'another' } })).toBe('bad signature');
     expect(check({ targetUri: 'http://127.0.0.1:4000/other' })).toBe('bad signature');
     expect(check({ method: 'PUT' })).toBe('bad signature');
-    expect(checkWebhookSignature(request, jwks, { now: new Date(created.getTime() + 3_600_000) })).toBe('too old');
+    expect(checkWebhookSignature(request, jwks, { now: new Date(created.getTime() + 3_600_000) })).toBe(
+      'too old',
+    );
     const stranger = await webhookJwks(new StaticKeyStore({}, { [WEBHOOK_KEY_NAME]: [randomBytes(32)] }));
     expect(checkWebhookSignature(request, stranger, { now: created })).toBe('unknown keyid');
   });

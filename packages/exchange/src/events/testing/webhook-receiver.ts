@@ -13,7 +13,11 @@ export interface ReceivedWebhook {
 }
 
 /** What the receiver answers to one request: a status, after an optional delay. */
-export type ReceiverBehaviour = (request: ReceivedWebhook) => { status: number; delayMs?: number; headers?: Record<string, string> };
+export type ReceiverBehaviour = (request: ReceivedWebhook) => {
+  status: number;
+  delayMs?: number;
+  headers?: Record<string, string>;
+};
 
 export interface WebhookReceiver {
   url: string;
@@ -120,15 +124,21 @@ export function checkWebhookSignature(
   const signature = request.headers.signature;
   if (!input || !signature) return 'no signature';
   // One signature, labelled: `label=("c1" "c2" …);param=…` (RFC 9421 §4.1).
-  const parsed = /^([a-z*][a-z0-9_.*-]*)=(\((?:"[^"]*"(?: "[^"]*")*)?\)(?:;[a-z0-9_.*-]+=(?:"[^"]*"|-?\d+))*)$/.exec(input);
+  const parsed =
+    /^([a-z*][a-z0-9_.*-]*)=(\((?:"[^"]*"(?: "[^"]*")*)?\)(?:;[a-z0-9_.*-]+=(?:"[^"]*"|-?\d+))*)$/.exec(
+      input,
+    );
   if (!parsed) return 'malformed Signature-Input';
   const [, label, signatureParams] = parsed as unknown as [string, string, string];
-  const components = [...(signatureParams.match(/^\(([^)]*)\)/)?.[1] ?? '').matchAll(/"([^"]*)"/g)].map((m) => m[1] as string);
+  const components = [...(signatureParams.match(/^\(([^)]*)\)/)?.[1] ?? '').matchAll(/"([^"]*)"/g)].map(
+    (m) => m[1] as string,
+  );
   const params = new Map(
-    [...signatureParams.slice(signatureParams.indexOf(')') + 1).matchAll(/;([a-z0-9_.*-]+)=("[^"]*"|-?\d+)/g)].map((m) => [
-      m[1] as string,
-      (m[2] as string).replace(/^"|"$/g, ''),
-    ]),
+    [
+      ...signatureParams
+        .slice(signatureParams.indexOf(')') + 1)
+        .matchAll(/;([a-z0-9_.*-]+)=("[^"]*"|-?\d+)/g),
+    ].map((m) => [m[1] as string, (m[2] as string).replace(/^"|"$/g, '')]),
   );
   const lines: string[] = [];
   for (const component of components) {
@@ -141,7 +151,9 @@ export function checkWebhookSignature(
     lines.push(`"${component}": ${value}`);
   }
   lines.push(`"@signature-params": ${signatureParams}`);
-  const signed = new RegExp(`(?:^|,\\s*)${label.replace(/[.*]/g, '\\$&')}=:([A-Za-z0-9+/=]+):`).exec(signature)?.[1];
+  const signed = new RegExp(`(?:^|,\\s*)${label.replace(/[.*]/g, '\\$&')}=:([A-Za-z0-9+/=]+):`).exec(
+    signature,
+  )?.[1];
   if (!signed) return 'no signature for the label';
   const key = jwks.keys.find((candidate) => candidate.kid === params.get('keyid'));
   if (!key) return 'unknown keyid';
@@ -150,9 +162,11 @@ export function checkWebhookSignature(
   if (!Number.isInteger(created)) return 'no created';
   if (Math.abs(options.now.getTime() / 1000 - created) > (options.maxAgeSeconds ?? 300)) return 'too old';
   const publicKey = createPublicKey({ key: { kty: key.kty, crv: key.crv, x: key.x }, format: 'jwk' });
-  if (!verify(null, Buffer.from(lines.join('\n')), publicKey, Buffer.from(signed, 'base64'))) return 'bad signature';
+  if (!verify(null, Buffer.from(lines.join('\n')), publicKey, Buffer.from(signed, 'base64')))
+    return 'bad signature';
   // The signature covers Content-Digest; the digest must cover the body (RFC 9530).
   const digest = `sha-256=:${createHash('sha256').update(request.body).digest('base64')}:`;
-  if (components.includes('content-digest') && request.headers['content-digest'] !== digest) return 'digest mismatch';
+  if (components.includes('content-digest') && request.headers['content-digest'] !== digest)
+    return 'digest mismatch';
   return undefined;
 }
