@@ -134,10 +134,11 @@ export const exchangeEn: Strings<typeof exchangeVi> = {
   outcome: {
     matched: 'Matched',
     mismatched: 'Mismatched',
-    notFound: 'Not found',
+    not_found: 'Not found',
     deceased: 'Deceased',
     duplicate: 'Duplicate ID in the file',
-    invalid: 'Invalid record',
+    invalid_id: 'Invalid ID number',
+    malformed: 'Unreadable record',
   },
   deadLetters: {
     title: 'Dead letters',

@@ -135,10 +135,11 @@ export const exchangeVi = {
   outcome: {
     matched: 'Khớp',
     mismatched: 'Không khớp',
-    notFound: 'Không tìm thấy',
+    not_found: 'Không tìm thấy',
     deceased: 'Đã mất',
     duplicate: 'Trùng số định danh trong tệp',
-    invalid: 'Bản ghi không hợp lệ',
+    invalid_id: 'Số định danh không hợp lệ',
+    malformed: 'Bản ghi không đọc được',
   },
   deadLetters: {
     title: 'Sự kiện gửi thất bại',

@@ -1,17 +1,4 @@
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Code,
-  CopyButton,
-  Group,
-  Modal,
-  Paper,
-  Stack,
-  Text,
-  Title,
-  Tooltip,
-} from '@mantine/core';
+import { Badge, Button, Code, CopyButton, Group, Modal, Paper, Stack, Text, Title } from '@mantine/core';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { formatDateTime } from '../../shared/format.ts';
@@ -35,7 +22,8 @@ export function AgenciesPage() {
   const { t } = useExchangeTranslation();
   const agencies = useAgencies();
   const [disabling, setDisabling] = useState<Agency | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // The disabled agency's name; the notice is worded at render so it follows the language switch.
+  const [disabledName, setDisabledName] = useState<string | null>(null);
   return (
     <Stack gap="md">
       <Group justify="space-between" align="flex-end" gap="sm">
@@ -47,7 +35,10 @@ export function AgenciesPage() {
         </Button>
       </Group>
       <Text size="sm">{t('agencies.intro')}</Text>
-      <Notice message={notice} testId="exchange-notice" />
+      <Notice
+        message={disabledName === null ? null : t('agencies.disabledNotice', { name: disabledName })}
+        testId="exchange-notice"
+      />
       <ListState query={agencies} empty={t('agencies.none')} emptyTestId="agencies-empty">
         {(list) => (
           <>
@@ -67,7 +58,7 @@ export function AgenciesPage() {
         onClose={() => setDisabling(null)}
         onDone={(agency) => {
           setDisabling(null);
-          setNotice(t('agencies.disabledNotice', { name: agency.name }));
+          setDisabledName(agency.name);
         }}
       />
     </Stack>
@@ -201,22 +192,15 @@ function Badges({ values, label }: { values: readonly string[]; label: (value: s
   );
 }
 
-/** Copies an id to the clipboard; the button's label says what happened. */
+/** Copies an id to the clipboard; the button's text says when it has. */
 export function CopyValue({ value }: { value: string }) {
   const { t } = useExchangeTranslation();
   return (
     <CopyButton value={value}>
       {({ copied, copy }) => (
-        <Tooltip label={copied ? t('agencies.copied') : t('agencies.copy')} withArrow>
-          <ActionIcon
-            variant="subtle"
-            size="sm"
-            onClick={copy}
-            aria-label={copied ? t('agencies.copied') : t('agencies.copy')}
-          >
-            <span aria-hidden="true">{copied ? '✓' : '⧉'}</span>
-          </ActionIcon>
-        </Tooltip>
+        <Button size="compact-xs" variant="subtle" color={copied ? 'teal' : undefined} onClick={copy}>
+          {copied ? t('agencies.copied') : t('agencies.copy')}
+        </Button>
       )}
     </CopyButton>
   );

@@ -17,14 +17,14 @@ export function DeadLettersPage() {
   const letters = useDeadLetters();
   const names = useAgencyNames();
   const redeliver = useRedeliver();
-  const [notice, setNotice] = useState<string | null>(null);
+  const [redelivered, setRedelivered] = useState(false);
   return (
     <Stack gap="md">
       <PageTitle order={1} size="h2" documentTitle={t('deadLetters.title')}>
         {t('deadLetters.title')}
       </PageTitle>
       <Text size="sm">{t('deadLetters.intro')}</Text>
-      <Notice message={notice} testId="dead-letters-notice" />
+      <Notice message={redelivered ? t('deadLetters.redelivered') : null} testId="dead-letters-notice" />
       {redeliver.error ? <ProblemAlert error={redeliver.error} /> : null}
       <ListState query={letters} empty={t('deadLetters.none')} emptyTestId="dead-letters-empty">
         {(list) => (
@@ -74,7 +74,7 @@ export function DeadLettersPage() {
                           aria-label={t('deadLetters.redeliverLabel', { eventType, agency })}
                           onClick={() =>
                             redeliver.mutate(letter.deliveryId, {
-                              onSuccess: () => setNotice(t('deadLetters.redelivered')),
+                              onSuccess: () => setRedelivered(true),
                             })
                           }
                           data-testid="dead-letter-redeliver"

@@ -91,6 +91,7 @@ export function JobsPage() {
                       <Table.Td>
                         <Text size="xs">
                           {Object.entries(job.counts)
+                            .filter(([, n]) => n > 0)
                             .map(([outcome, n]) => `${outcomeLabel(t, outcome)}: ${count(n)}`)
                             .join('; ') || t('none')}
                         </Text>
