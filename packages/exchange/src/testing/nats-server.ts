@@ -10,6 +10,9 @@ export const NATS_SERVER_BINARY = '/usr/sbin/nats-server';
 
 export interface NatsServer {
   url: string;
+  /** Stops the server, keeping its port and JetStream store, so `up()` brings the same server back. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,20 +31,30 @@ const accepting = (port: number) =>
 export async function startNatsServer(): Promise<NatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-nats-'));
-  const child: ChildProcess = spawn(
-    NATS_SERVER_BINARY,
-    ['--addr', '127.0.0.1', '--port', String(port), '--jetstream', '--store_dir', storeDir],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100 && !(await accepting(port)); i++) await new Promise((r) => setTimeout(r, 50));
+  let child: ChildProcess | undefined;
+  const up = async () => {
+    child = spawn(
+      NATS_SERVER_BINARY,
+      ['--addr', '127.0.0.1', '--port', String(port), '--jetstream', '--store_dir', storeDir],
+      { stdio: 'ignore' },
+    );
+    for (let i = 0; i < 100 && !(await accepting(port)); i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  const down = () =>
+    new Promise<void>((resolve) => {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return resolve();
+      running.once('exit', () => resolve());
+      running.kill('SIGTERM');
+    });
+  await up();
   return {
     url: `nats://127.0.0.1:${port}`,
+    down,
+    up,
     stop: async () => {
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
+      await down();
       rmSync(storeDir, { recursive: true, force: true });
     },
   };
