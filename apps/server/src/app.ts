@@ -313,6 +313,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         // An https issuer means TLS ends at a proxy in front: trust its X-Forwarded-* headers.
         proxy: (config.issuer ?? '').startsWith('https:'),
         // Agencies get JWT access tokens for the exchange API (client credentials).
+        trustClientCertHeader: config.trustClientCertHeader,
         serviceResource: {
           audience: exchangeAudience(config.issuer ?? `http://${config.host}:${config.port}`),
           scopes: exchangeScopes,

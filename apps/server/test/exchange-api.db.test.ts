@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { accessLog, subjectKey } from '@dinhdanh/audit';
+import { CardPkiStore, certificateDer, toPem } from '@dinhdanh/card';
 import * as jose from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -361,6 +365,69 @@ describe('client assertions at the token endpoint', () => {
       (await token(await assertion(created.keys.privateKey, created.keys.kid, now - 120, now - 300))).error,
     ).toBe('invalid_client');
     expect((await token(await assertion(keys.privateKey, keys.kid, now + 60))).error).toBe('invalid_client');
+  });
+});
+
+describe('mutual TLS client authentication (self-signed certificate)', () => {
+  it('issues a DPoP-bound token to the agency presenting its registered certificate, and only to it', async () => {
+    // A self-signed certificate from the platform's own certificate builder (a throwaway card CSCA).
+    const selfSigned = async () => {
+      const pki = new CardPkiStore(mkdtempSync(path.join(tmpdir(), 'agency-mtls-')), { allowCreate: true });
+      await pki.initCsca('ecdsa-p256', { now: new Date() });
+      const der = certificateDer((await pki.csca('ecdsa-p256')).certificate);
+      return { pem: toPem(der), header: `:${Buffer.from(der).toString('base64')}:` };
+    };
+    const registered = await selfSigned();
+    const created = await fetch(`${t.issuer}${EXCHANGE}/admin/agencies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.supervisorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Cục Cảnh sát giao thông',
+        scopes: ['exchange.verify'],
+        purposes: [TAX],
+        tlsClientCertificate: registered.pem,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { agencyId: string }).agencyId;
+    const withCertificate = async (header: string | undefined) => {
+      const config = await client.discovery(new URL(t.issuer), id, {}, client.TlsClientAuth(), {
+        execute: [client.allowInsecureRequests],
+      });
+      config[client.customFetch] = (url: string, init: RequestInit) =>
+        fetch(url, {
+          ...init,
+          headers: {
+            ...Object.fromEntries(new Headers(init.headers)),
+            ...(header ? { 'client-cert': header } : {}),
+          },
+        });
+      const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+      return {
+        config,
+        dpop,
+        grant: () => client.clientCredentialsGrant(config, { scope: 'exchange.verify' }, { DPoP: dpop }),
+      };
+    };
+    const good = await withCertificate(registered.header);
+    const tokens = await good.grant();
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    const verified = await client.fetchProtectedResource(
+      good.config,
+      tokens.access_token,
+      new URL(`${t.issuer}${EXCHANGE}/verifications`),
+      'POST',
+      JSON.stringify({ purpose: TAX.code, idNumber: person.idNumber, fields: { sex: 'female' } }),
+      new Headers({ 'content-type': 'application/json' }),
+      { DPoP: good.dpop },
+    );
+    expect(verified.status).toBe(200);
+    await expect((await withCertificate(undefined)).grant()).rejects.toMatchObject({
+      error: 'invalid_client',
+    });
+    await expect((await withCertificate((await selfSigned()).header)).grant()).rejects.toMatchObject({
+      error: 'invalid_client',
+    });
   });
 });
 

@@ -89,6 +89,8 @@ export async function startOidcServer(
     DINHDANH_LOG_LEVEL: 'silent',
     DINHDANH_ISSUER: issuer,
     DINHDANH_ROLES: options.exchange ? 'registry,audit,idp,exchange' : 'registry,audit,idp',
+    // Agencies' mutual TLS as a TLS-terminating proxy would forward it (RFC 9440 Client-Cert).
+    DINHDANH_TRUST_CLIENT_CERT_HEADER: options.exchange ? 'true' : 'false',
     DINHDANH_KEYS_DIR: keysDir,
   });
   const redis = options.redisUrl ? new Redis(options.redisUrl) : undefined;

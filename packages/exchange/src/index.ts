@@ -11,6 +11,7 @@ export {
 export { agencyAdminRoutes } from './agency/agency.routes.ts';
 export * from './agency/agency.schema.ts';
 export {
+  type AgencyCredentials,
   disableAgency,
   findAgency,
   getAgency,

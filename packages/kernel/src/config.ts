@@ -52,6 +52,11 @@ export const Config = z
         'expected nats://host:port (comma-separated for several servers)',
       )
       .optional(),
+    /**
+     * Trust the RFC 9440 `Client-Cert` header for mutual-TLS client authentication: only behind a
+     * TLS-terminating proxy that verifies client certificates and strips the header from clients.
+     */
+    trustClientCertHeader: z.boolean(),
     /** One webhook attempt's limit (ms) before it counts as failed and is retried. */
     webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000),
     /** Hours a webhook delivery is retried before it becomes a dead letter. */
@@ -140,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .filter(Boolean)
       .map((file) => path.resolve(file)),
     natsUrl: env.NATS_URL || undefined,
+    trustClientCertHeader: env.DINHDANH_TRUST_CLIENT_CERT_HEADER === 'true',
     webhookTimeoutMs: env.DINHDANH_WEBHOOK_TIMEOUT_MS ?? 10_000,
     webhookDeadAfterHours: env.DINHDANH_WEBHOOK_DEAD_AFTER_HOURS ?? 72,
     ...overrides,

@@ -5,7 +5,13 @@ export { RedisAdapter } from './adapter/redis-adapter.ts';
 export { redisSeenBefore, type SeenBefore, sqlSeenBefore } from './adapter/replay-detection.ts';
 export { SqlAdapter, sweepExpiredModels } from './adapter/sql-adapter.ts';
 export { claimLabels, claimsForScopes, knownScopes } from './claims/claim-catalogue.ts';
-export { ClientKind, ClientRegistration, PublicJwks, RelyingParty } from './client/client.schema.ts';
+export {
+  ClientAuthMethod,
+  ClientKind,
+  ClientRegistration,
+  PublicJwks,
+  RelyingParty,
+} from './client/client.schema.ts';
 export {
   findClient,
   getClient,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import {
   type Agency,
+  type AgencyCredentials,
   type AgencyRegistration,
   disableAgency,
   type ExchangeContext,
@@ -13,7 +14,7 @@ import { readJwks, serverAdminCall, withAdmin } from '../admin-api.ts';
 import { printJson, usageError } from '../output.ts';
 
 interface AgencyAdmin {
-  register(input: AgencyRegistration & { jwks: unknown }): Promise<Agency>;
+  register(input: AgencyRegistration & AgencyCredentials): Promise<Agency>;
   list(): Promise<Agency[]>;
   remove(agencyId: string): Promise<void>;
 }
@@ -110,7 +111,8 @@ export function registerAgencyCommands(program: Command): void {
       '--purposes <purposes>',
       'purpose codes (comma-separated), or a JSON file / inline JSON array of purposes',
     )
-    .requiredOption('--jwks <file>', "the agency's public keys (JWKS or one JWK)")
+    .option('--jwks <file>', "the agency's public keys (JWKS or one JWK), for private_key_jwt")
+    .option('--tls-cert <file>', "or the agency's self-signed TLS client certificate (PEM), for mutual TLS")
     .option('--fields <fields>', 'fields the listed purpose codes may receive (comma-separated)')
     .option(
       '--legal-basis <text>',
@@ -126,7 +128,8 @@ export function registerAgencyCommands(program: Command): void {
         name: string;
         scopes: string;
         purposes: string;
-        jwks: string;
+        jwks?: string;
+        tlsCert?: string;
         fields?: string;
         legalBasis?: string;
         events?: string;
@@ -139,6 +142,14 @@ export function registerAgencyCommands(program: Command): void {
         const quota = Number(options.quota);
         if (!Number.isInteger(rate) || rate < 1) usageError('--rate must be a positive integer');
         if (!Number.isInteger(quota) || quota < 1) usageError('--quota must be a positive integer');
+        if (!options.jwks === !options.tlsCert) usageError('give either --jwks or --tls-cert');
+        const credentials = options.tlsCert
+          ? {
+              tlsClientCertificate: await readFile(options.tlsCert, 'utf8').catch(() =>
+                usageError(`cannot read the certificate file ${options.tlsCert}`),
+              ),
+            }
+          : { jwks: await readJwks(options.jwks as string) };
         const input = {
           name: options.name,
           scopes: list(options.scopes),
@@ -147,8 +158,8 @@ export function registerAgencyCommands(program: Command): void {
           documentKinds: list(options.documents),
           ratePerSecond: rate,
           quotaPerDay: quota,
-          jwks: await readJwks(options.jwks),
-        } as AgencyRegistration & { jwks: unknown };
+          ...credentials,
+        } as AgencyRegistration & AgencyCredentials;
         const created = await withAgencyAdmin((admin) => admin.register(input));
         if (options.json) printJson(created);
         else printAgency(created);

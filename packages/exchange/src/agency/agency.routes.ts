@@ -33,11 +33,18 @@ export async function agencyAdminRoutes(
         tags: ['exchange'],
         summary: 'Registers an agency (and its OAuth client, whose id is the agency id)',
         security: adminSecurity,
-        body: z.object({ ...AgencyRegistration.shape, jwks: z.unknown() }),
+        body: z.object({
+          ...AgencyRegistration.shape,
+          /** The agency's public keys (private_key_jwt) … */
+          jwks: z.unknown().optional(),
+          /** … or its self-signed certificate (PEM) for mutual TLS. */
+          tlsClientCertificate: z.string().max(16_384).optional(),
+        }),
         response: { 201: Agency },
       },
     },
-    async (request, reply) => reply.code(201).send(await registerAgency(ctx, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await registerAgency(ctx, request.body as Parameters<typeof registerAgency>[1])),
   );
   api.get(
     '/admin/agencies',

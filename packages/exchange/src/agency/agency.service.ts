@@ -5,14 +5,22 @@ import type { ExchangeContext } from '../context.ts';
 import { disableAgencyRow, findAgencyRow, insertAgency, listAgencyRows } from './agency.repository.ts';
 import { type Agency, AgencyRegistration } from './agency.schema.ts';
 
+/** How an agency authenticates: its public keys (private_key_jwt) or a self-signed TLS certificate (mTLS). */
+export type AgencyCredentials =
+  | { jwks: unknown; tlsClientCertificate?: undefined }
+  | { jwks?: undefined; tlsClientCertificate: string };
+
 /**
  * Registers an agency: its exchange record (purposes, field policy, quotas) and its OAuth client
- * (client credentials, `private_key_jwt` with `jwks`, the same id) in one transaction.
+ * (client credentials, the same id; `private_key_jwt` with `jwks`, or `self_signed_tls_client_auth`
+ * with `tlsClientCertificate`) in one transaction.
  */
 export async function registerAgency(
   ctx: Pick<ExchangeContext, 'db' | 'clock'>,
-  input: AgencyRegistration & { jwks: unknown },
+  input: AgencyRegistration & AgencyCredentials,
 ): Promise<Agency> {
+  if ((input.jwks === undefined) === (input.tlsClientCertificate === undefined))
+    throw new AppError('ERR_EXCHANGE_AGENCY_INVALID', 'give either jwks or tlsClientCertificate');
   const parsed = AgencyRegistration.safeParse(input);
   if (!parsed.success)
     throw new AppError(
@@ -43,7 +51,9 @@ export async function registerAgency(
       await registerServiceClient(trx, ctx.clock, {
         clientId: agency.agencyId,
         name: agency.name,
-        jwks: input.jwks,
+        ...(input.tlsClientCertificate !== undefined
+          ? { tlsClientCertificate: input.tlsClientCertificate }
+          : { jwks: input.jwks }),
         scopes: agency.scopes,
       });
     } catch (error) {

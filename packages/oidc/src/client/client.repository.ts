@@ -4,6 +4,7 @@ import type { RelyingParty } from './client.schema.ts';
 interface ClientRow {
   client_id: string;
   kind: string;
+  auth_method: string;
   name: string;
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
@@ -20,6 +21,8 @@ interface ClientRow {
 const fromRow = (row: ClientRow): RelyingParty => ({
   clientId: row.client_id,
   kind: row.kind === 'service' ? 'service' : 'relying_party',
+  authMethod:
+    row.auth_method === 'self_signed_tls_client_auth' ? 'self_signed_tls_client_auth' : 'private_key_jwt',
   name: row.name,
   redirectUris: row.redirect_uris,
   postLogoutRedirectUris: row.post_logout_redirect_uris,
@@ -39,6 +42,7 @@ export async function insertClient(db: Db, client: Omit<RelyingParty, 'disabled'
     .values({
       client_id: client.clientId,
       kind: client.kind,
+      auth_method: client.authMethod,
       name: client.name,
       redirect_uris: client.redirectUris,
       post_logout_redirect_uris: client.postLogoutRedirectUris,

@@ -49,9 +49,14 @@ export type ClientRegistration = z.input<typeof ClientRegistration>;
 export const ClientKind = z.enum(['relying_party', 'service']);
 export type ClientKind = z.infer<typeof ClientKind>;
 
+/** Token-endpoint authentication: a signed assertion, or a registered self-signed certificate over mTLS. */
+export const ClientAuthMethod = z.enum(['private_key_jwt', 'self_signed_tls_client_auth']);
+export type ClientAuthMethod = z.infer<typeof ClientAuthMethod>;
+
 export const RelyingParty = z.object({
   clientId: z.string(),
   kind: ClientKind,
+  authMethod: ClientAuthMethod,
   name: z.string(),
   redirectUris: z.array(z.string()),
   postLogoutRedirectUris: z.array(z.string()),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Db } from '@dinhdanh/db';
 import { AppError, type Clock } from '@dinhdanh/kernel';
 import { claimsForScopes } from '../claims/claim-catalogue.ts';
@@ -27,6 +27,7 @@ export async function registerClient(db: Db, clock: Clock, input: ClientRegistra
   const client: Omit<RelyingParty, 'disabled'> = {
     clientId: `rp-${randomBytes(12).toString('base64url')}`,
     kind: 'relying_party',
+    authMethod: 'private_key_jwt',
     name: registration.name,
     redirectUris: registration.redirectUris,
     postLogoutRedirectUris: registration.postLogoutRedirectUris,
@@ -57,20 +58,49 @@ export function listClients(db: Db): Promise<RelyingParty[]> {
   return listClientRows(db, 'relying_party');
 }
 
+/**
+ * The JWKS of a self-signed client certificate (PEM): its public key with the certificate as
+ * `x5c`, which is how the provider matches a certificate presented over mutual TLS.
+ */
+function jwksOfCertificate(pem: string): { keys: Record<string, unknown>[] } {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    throw new AppError('ERR_OIDC_CLIENT_INVALID', 'the TLS client certificate is not a PEM certificate');
+  }
+  if (certificate.publicKey.type !== 'public' || certificate.publicKey.asymmetricKeyType === undefined)
+    throw new AppError('ERR_OIDC_CLIENT_INVALID', 'the TLS client certificate has no usable key');
+  const jwk = certificate.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
+  return { keys: [{ ...jwk, x5c: [certificate.raw.toString('base64')], use: 'sig' }] };
+}
+
 /** Scopes a service client may hold: the exchange's, which the provider issues as JWT access tokens. */
 export const SERVICE_SCOPE_PATTERN = /^exchange\.[a-z]+$/;
 
 /**
- * Registers a service client (an agency of the exchange): client credentials only, authenticated
- * by `private_key_jwt` with the given public keys, DPoP-bound tokens. `db` may be a transaction,
- * so that the agency's own record and its client appear together.
+ * Registers a service client (an agency of the exchange): client credentials only, DPoP-bound
+ * tokens, authenticated by `private_key_jwt` with the given public keys or — with
+ * `tlsClientCertificate` — by that self-signed certificate presented over mutual TLS. `db` may be
+ * a transaction, so that the agency's own record and its client appear together.
  */
 export async function registerServiceClient(
   db: Db,
   clock: Clock,
-  input: { clientId: string; name: string; jwks: unknown; scopes: readonly string[] },
+  input: {
+    clientId: string;
+    name: string;
+    jwks?: unknown;
+    tlsClientCertificate?: string | undefined;
+    scopes: readonly string[];
+  },
 ): Promise<RelyingParty> {
-  const jwks = PublicJwks.safeParse(input.jwks);
+  const certificateJwks = input.tlsClientCertificate
+    ? jwksOfCertificate(input.tlsClientCertificate)
+    : undefined;
+  if (certificateJwks && input.jwks !== undefined)
+    throw new AppError('ERR_OIDC_CLIENT_INVALID', 'register either keys (jwks) or a TLS client certificate');
+  const jwks = PublicJwks.safeParse(certificateJwks ?? input.jwks);
   if (!jwks.success)
     throw new AppError('ERR_OIDC_CLIENT_INVALID', jwks.error.issues.map((issue) => issue.message).join('; '));
   if (!input.scopes.every((scope) => SERVICE_SCOPE_PATTERN.test(scope)))
@@ -78,6 +108,7 @@ export async function registerServiceClient(
   const client: Omit<RelyingParty, 'disabled'> = {
     clientId: input.clientId,
     kind: 'service',
+    authMethod: certificateJwks ? 'self_signed_tls_client_auth' : 'private_key_jwt',
     name: input.name,
     redirectUris: [],
     postLogoutRedirectUris: [],

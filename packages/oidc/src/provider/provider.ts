@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { Redis } from 'ioredis';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { adapterFactory } from '../adapter/adapter-factory.ts';
@@ -32,6 +33,32 @@ export interface ProviderOptions {
    * JWTs, so the API verifies them without calling the provider.
    */
   serviceResource?: { audience: string; scopes: readonly string[] } | undefined;
+  /**
+   * Accept the RFC 9440 `Client-Cert` header as the mutual-TLS client certificate: only behind a
+   * TLS-terminating proxy that verifies certificates and removes the header from clients.
+   */
+  trustClientCertHeader?: boolean;
+}
+
+const pem = (der: Buffer) =>
+  `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+
+/** The client certificate of a request: from this server's own TLS socket, or a trusted proxy's header. */
+export function requestClientCertificate(
+  socket: unknown,
+  header: string | undefined,
+  trustHeader: boolean,
+): string | undefined {
+  const tls = socket as Partial<TLSSocket>;
+  if (typeof tls.getPeerCertificate === 'function') {
+    const peer = tls.getPeerCertificate(false);
+    if (peer?.raw) return pem(peer.raw);
+  }
+  if (!trustHeader || !header) return undefined;
+  // RFC 9440: the DER certificate as a byte sequence (RFC 8941), base64 between colons.
+  const match = /^:([A-Za-z0-9+/]+={0,2}):$/.exec(header.trim());
+  if (!match?.[1] || match[1].length > 16_384) return undefined;
+  return pem(Buffer.from(match[1], 'base64'));
 }
 
 /** Lifetime of a service client's access token: short, as a JWT cannot be recalled. */
@@ -49,7 +76,7 @@ export function clientMetadata(rp: RelyingParty): Record<string, unknown> {
       response_types: [],
       grant_types: ['client_credentials'],
       jwks: rp.jwks,
-      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_method: rp.authMethod,
       scope: rp.scopes.join(' '),
       dpop_bound_access_tokens: true,
       dinhdanh_kind: 'service',
@@ -175,7 +202,8 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
     extraClientMetadata: {
       properties: ['dinhdanh_min_level', 'dinhdanh_claims', 'dinhdanh_sector', 'dinhdanh_kind'],
     },
-    clientAuthMethods: ['private_key_jwt'],
+    // Relying parties register private_key_jwt; agencies may use a self-signed certificate over mTLS.
+    clientAuthMethods: ['private_key_jwt', 'self_signed_tls_client_auth'],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -209,6 +237,16 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
           koa.body =
             '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Đã đăng xuất</title></head><body><p>Bạn đã đăng xuất. / You have logged out.</p></body></html>';
         },
+      },
+      mTLS: {
+        enabled: true,
+        selfSignedTlsClientAuth: true,
+        getCertificate: (koa) =>
+          requestClientCertificate(
+            koa.socket,
+            koa.get('client-cert') || undefined,
+            options.trustClientCertHeader === true,
+          ),
       },
       // Agencies: client credentials for the exchange API only (resource indicators below).
       clientCredentials: { enabled: options.serviceResource !== undefined },
