@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AuditEntryInput, appendAuditEntries, canonicalJson, subjectKey } from '@dinhdanh/audit';
 import { AppError, vietnamDate } from '@dinhdanh/kernel';
-import { type Accessor, assertIdNumber, decodeIdNumber, findPerson, type Person } from '@dinhdanh/registry';
+import { type Accessor, assertIdNumber, decodeIdNumber } from '@dinhdanh/registry';
 import { DocumentKind, type Purpose } from '../agency/agency.schema.ts';
 import type { AgencyPrincipal } from '../auth/agency-principal.ts';
 import { purposeOf, purposeText } from '../auth/purpose.ts';
@@ -10,8 +10,10 @@ import type { ExchangeContext } from '../context.ts';
 import {
   claimNumbers,
   documentKeyOf,
+  findHolders,
   findNumberOwners,
   findVersionFacts,
+  type Holder,
   insertVersions,
   listVersionsOf,
   lockAgencyPushes,
@@ -68,7 +70,7 @@ function isOlder(incoming: ValidDocument, latest: VersionFacts): boolean {
 }
 
 /** What the registry says against a document: holder mismatch, dates before birth. */
-function registryConflicts(document: ValidDocument, person: Person): DocumentConflict[] {
+function registryConflicts(document: ValidDocument, person: Holder): DocumentConflict[] {
   const conflicts: DocumentConflict[] = [];
   const holder = document.holder;
   if (holder) {
@@ -177,10 +179,7 @@ export async function pushDocuments(
 
   await ctx.db.transaction().execute(async (trx) => {
     await lockAgencyPushes(trx, agencyId);
-    const registry = { ...ctx.registry, db: trx };
-    const people = new Map<string, Person | undefined>();
-    for (const idNumber of new Set(valid.map((entry) => entry.document.idNumber)))
-      people.set(idNumber, await findPerson(registry, idNumber));
+    const people = await findHolders(trx, [...new Set(valid.map((entry) => entry.document.idNumber))]);
 
     // The registry's word first: unknown, deceased, contradicted.
     const candidates: { index: number; document: ValidDocument; numberKey: NumberKey }[] = [];
@@ -311,7 +310,7 @@ function pushAuditEntries(
   purpose: Purpose,
   valid: readonly { index: number; document: ValidDocument }[],
   results: readonly DocumentOutcome[],
-  people: ReadonlyMap<string, Person | undefined>,
+  people: ReadonlyMap<string, Holder>,
 ): AuditEntryInput[] {
   const byPerson = new Map<string, Record<DocumentOutcome['status'], DocumentKind[]>>();
   for (const { index, document } of valid) {
