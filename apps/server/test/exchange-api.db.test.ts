@@ -323,6 +323,34 @@ describe('agencies over client credentials + DPoP', () => {
   });
 });
 
+describe('the other exchange APIs behind the same token check', () => {
+  it('pushes a sectoral document with a real token; the scope and kind are enforced', async () => {
+    const vss = await registerAgency({
+      name: 'Bảo hiểm xã hội Việt Nam',
+      scopes: ['exchange.enrich', 'exchange.verify'],
+      purposes: [{ ...TAX, code: 'social_insurance.enrolment' }],
+      documentKinds: ['socialInsuranceNumber'],
+    });
+    const enrich = await agencyClient(vss.json.agencyId as string, vss.keys, 'exchange.enrich');
+    const pushed = await enrich.call('POST', '/documents', {
+      purpose: 'social_insurance.enrolment',
+      documents: [
+        { kind: 'socialInsuranceNumber', idNumber: person.idNumber, number: '0123456789', data: {} },
+      ],
+    });
+    expect(pushed.status).toBe(200);
+    expect(JSON.stringify(pushed.json)).toContain('stored');
+    const verifyOnly = await agencyClient(vss.json.agencyId as string, vss.keys, 'exchange.verify');
+    const refused = await verifyOnly.call('POST', '/documents', {
+      purpose: 'social_insurance.enrolment',
+      documents: [
+        { kind: 'socialInsuranceNumber', idNumber: person.idNumber, number: '0123456789', data: {} },
+      ],
+    });
+    expect([refused.status, refused.json.code]).toEqual([403, 'ERR_EXCHANGE_SCOPE']);
+  });
+});
+
 describe('client assertions at the token endpoint', () => {
   it('refuses a replayed, an expired and an unknown-key assertion', async () => {
     const keys = await rpKeys();
