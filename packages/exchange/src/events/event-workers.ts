@@ -15,6 +15,8 @@ export interface EventWorkerOptions {
   pollMs?: number;
   /** Delivered deliveries and finished events are deleted after this long (ms); default 7 days. */
   retainMs?: number;
+  /** Dead letters not redelivered are deleted after this long (ms); default 30 days. */
+  retainDeadMs?: number;
   policy?: Partial<DispatchPolicy>;
   /** Tests: a fetch to observe or fail attempts. */
   fetch?: typeof fetch;
@@ -35,6 +37,7 @@ export interface EventWorkers {
 export function startEventWorkers(ctx: ExchangeContext, options: EventWorkerOptions): EventWorkers {
   const pollMs = options.pollMs ?? 1_000;
   const retainMs = options.retainMs ?? 7 * 24 * 3_600_000;
+  const retainDeadMs = options.retainDeadMs ?? 30 * 24 * 3_600_000;
   let signer: Promise<WebhookSigner> | undefined;
   const dispatcher = new WebhookDispatcher(ctx, {
     signer: () => {
@@ -75,6 +78,7 @@ export function startEventWorkers(ctx: ExchangeContext, options: EventWorkerOpti
       lastSweep = Date.now();
       await sweepOutbox(ctx.db, {
         before: new Date(ctx.clock.now().getTime() - retainMs),
+        deadBefore: new Date(ctx.clock.now().getTime() - retainDeadMs),
         keepUnpublished: publisher !== undefined,
       });
     }

@@ -16,11 +16,12 @@ import {
 } from '@dinhdanh/registry';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Agency, AgencyRegistration, Purpose } from '../agency/agency.schema.ts';
-import { registerAgency } from '../agency/agency.service.ts';
+import { disableAgency, registerAgency } from '../agency/agency.service.ts';
 import type { ExchangeContext } from '../context.ts';
 import { SUBSCRIPTION_BASIS } from './event-data.ts';
 import { EVENT_DISCLOSED_ACTION, followRegistryChanges } from './event-follower.ts';
 import { startEventWorkers } from './event-workers.ts';
+import { sweepOutbox } from './events.repository.ts';
 import {
   createSubscription,
   deleteSubscription,
@@ -279,8 +280,8 @@ describe(`change events to agencies (${testDatabaseKind()})`, () => {
     await died(second.idNumber);
     await followRegistryChanges(ctx);
 
-    // Five hours of a refused connection, the clock moving five minutes at a time.
-    for (let minute = 0; minute <= 300; minute += 5) {
+    // Five hours of a refused connection, the clock moving ten minutes at a time.
+    for (let minute = 0; minute <= 300; minute += 10) {
       clock.set(new Date(T0.getTime() + minute * 60_000));
       await sender.tick();
       await sender.idle();
@@ -430,6 +431,42 @@ describe(`change events to agencies (${testDatabaseKind()})`, () => {
       expect(
         received.filter((event) => event.idNumber === person.idNumber).map((event) => event.type),
       ).toEqual(['person.born', 'person.died']);
+  });
+
+  it('keeps no delivered body, sweeps what is done, and drops what a disabled agency was owed', async () => {
+    const insurer = await agency();
+    const gone = await agency({ name: 'Cơ quan đã ngừng' });
+    const target = await receiver();
+    const closed = await receiver();
+    await closed.down();
+    await subscribe(insurer, target);
+    await subscribe(gone, closed);
+    const person = await born('Quách Văn Tài');
+    await drain(dispatcher());
+    expect(payloads(target).map((event) => event.idNumber)).toEqual([person.idNumber]);
+    const rows = () =>
+      database.db
+        .selectFrom('exchange.delivery')
+        .select(['agency_id', 'status', 'body'])
+        .where('agency_id', 'in', [insurer.agencyId, gone.agencyId])
+        .execute();
+    expect((await rows()).find((row) => row.agency_id === insurer.agencyId)).toEqual({
+      agency_id: insurer.agencyId,
+      status: 'delivered',
+      body: null,
+    });
+    expect((await rows()).find((row) => row.agency_id === gone.agencyId)?.status).toBe('pending');
+
+    await disableAgency(ctx, gone.agencyId);
+    const later = new Date(Date.now() + 60_000);
+    await sweepOutbox(database.db, { before: later, deadBefore: T0, keepUnpublished: false });
+    expect(await rows()).toEqual([]);
+    const events = await database.db
+      .selectFrom('exchange.event')
+      .select('seq')
+      .where('id_number', '=', person.idNumber)
+      .execute();
+    expect(events).toEqual([]);
   });
 
   it('runs as workers: a card revocation reaches the subscriber without anyone calling in', async () => {

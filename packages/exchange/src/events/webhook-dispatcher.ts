@@ -78,6 +78,8 @@ export class WebhookDispatcher {
   private readonly running = new Set<Promise<void>>();
   private claiming: Promise<number> | undefined;
   private stopped = false;
+  /** Set when the signing key cannot be read: nothing is claimed (or leased in vain) until then. */
+  private pausedUntil = 0;
   /** Called when an attempt ends, so a worker can claim the next one without waiting for its timer. */
   onSettled: (() => void) | undefined;
 
@@ -112,7 +114,18 @@ export class WebhookDispatcher {
 
   private async claim(): Promise<number> {
     const free = this.policy.concurrency - this.running.size;
-    if (free <= 0) return 0;
+    if (free <= 0 || Date.now() < this.pausedUntil) return 0;
+    let signer: WebhookSigner;
+    try {
+      signer = await this.signer();
+    } catch (error) {
+      this.pausedUntil = Date.now() + 30_000;
+      this.ctx.logger.error(
+        { err: error },
+        'exchange: the webhook signing key is unavailable (provision it with `dinhdanh keys init`); deliveries wait',
+      );
+      return 0;
+    }
     const now = this.ctx.clock.now();
     const claimed = await claimDeliveries(this.ctx.db, {
       now,
@@ -122,7 +135,7 @@ export class WebhookDispatcher {
     });
     for (const delivery of claimed) {
       this.inFlight.set(delivery.subscriptionId, (this.inFlight.get(delivery.subscriptionId) ?? 0) + 1);
-      const attempt: Promise<void> = this.deliver(delivery)
+      const attempt: Promise<void> = this.deliver(delivery, signer)
         .catch((error: unknown) =>
           this.ctx.logger.error(
             { err: error, deliveryId: delivery.deliveryId },
@@ -155,12 +168,12 @@ export class WebhookDispatcher {
     await this.idle();
   }
 
-  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+  private async deliver(delivery: ClaimedDelivery, signer: WebhookSigner): Promise<void> {
     let result: AttemptResult;
     try {
-      result = await this.attempt(delivery);
+      result = await this.attempt(delivery, signer);
     } catch (error) {
-      // Not the receiver's fault (e.g. the signing key could not be read): give the lease back.
+      // Not the receiver's fault (signing failed): give the lease back without counting an attempt.
       await releaseLease(this.ctx.db, delivery.deliveryId);
       throw error;
     }
@@ -203,8 +216,7 @@ export class WebhookDispatcher {
     );
   }
 
-  private async attempt(delivery: ClaimedDelivery): Promise<AttemptResult> {
-    const signer = await this.signer();
+  private async attempt(delivery: ClaimedDelivery, signer: WebhookSigner): Promise<AttemptResult> {
     const headers = await signer.headers(delivery.url, delivery.body, delivery.eventId, this.ctx.clock.now());
     const timeout = AbortSignal.timeout(this.policy.attemptTimeoutMs);
     let response: Response;

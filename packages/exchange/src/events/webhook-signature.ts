@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Ed25519PublicKey, KeyStore } from '@dinhdanh/kernel';
+import { AppError, type Ed25519PublicKey, type KeyStore } from '@dinhdanh/kernel';
 import { httpbis } from 'http-message-signatures';
 
 /** The key store's name of the webhook signing key (Ed25519, rotated like the other signing keys). */
@@ -51,9 +51,14 @@ export function ed25519Jwk(publicKey: Uint8Array): Ed25519Jwk {
 /** Every version's public key (retired ones stay, so a delivery signed before a rotation still verifies). */
 export async function webhookJwks(keys: KeyStore): Promise<{ keys: Ed25519Jwk[] }> {
   let versions: Ed25519PublicKey[] = await keys.publicKeys(WEBHOOK_KEY_NAME);
-  // The first request may come before any delivery created the key.
+  // The first request may come before any delivery created the key (outside production, where
+  // the store creates it; production provisions it with `dinhdanh keys init`).
   if (versions.length === 0) {
-    await keys.signingKey(WEBHOOK_KEY_NAME);
+    await keys.signingKey(WEBHOOK_KEY_NAME).catch((error: unknown) => {
+      throw new AppError('ERR_UNAVAILABLE', 'the webhook signing key is not provisioned', undefined, {
+        cause: error,
+      });
+    });
     versions = await keys.publicKeys(WEBHOOK_KEY_NAME);
   }
   return { keys: [...versions].reverse().map((version) => ed25519Jwk(version.publicKey)) };
