@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.ts';
 import { registerCardCommands } from './commands/card.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDevCommands } from './commands/dev.ts';
+import { registerExchangeCommands } from './commands/exchange.ts';
 import { registerIdCommands } from './commands/id.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { registerOfficerCommands } from './commands/officer.ts';
@@ -32,6 +33,7 @@ registerKeyCommands(program);
 registerDevCommands(program);
 registerRpCommands(program);
 registerCardCommands(program);
+registerExchangeCommands(program);
 registerAgencyCommands(program);
 
 try {

@@ -174,13 +174,15 @@ export async function claimJob(
   owner: string,
   now: Date,
   leaseUntil: Date,
+  jobId?: string,
 ): Promise<JobRow | undefined> {
   const { rows } = await sql<JobRow>`
     UPDATE exchange.matching_job j
        SET status = 'matching', lease_owner = ${owner}, lease_until = ${leaseUntil}, attempts = attempts + 1
      WHERE j.job_no = (
        SELECT job_no FROM exchange.matching_job
-        WHERE status = 'queued' OR (status = 'matching' AND lease_until < ${now})
+        WHERE (status = 'queued' OR (status = 'matching' AND lease_until < ${now}))
+          AND (${jobId ?? null}::text IS NULL OR job_id = ${jobId ?? null})
         ORDER BY job_no LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING j.*`.execute(db);
   return rows[0];

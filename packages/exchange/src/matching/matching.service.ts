@@ -195,12 +195,13 @@ export async function runMatchingJob(
 class Stopped extends Error {}
 
 /**
- * Claims and matches the next waiting job (queued, or interrupted: its lease ran out); returns
- * it when done, undefined when none waits. Jobs that fail `maxAttempts` times end as failed.
+ * Claims and matches the next waiting job (queued, or interrupted: its lease ran out), or the
+ * one named by `jobId`; returns it when done, undefined when none waits. Jobs that fail
+ * `maxAttempts` times end as failed.
  */
 export async function matchNextJob(
   ctx: MatchingContext,
-  options: RunOptions & { maxAttempts?: number } = {},
+  options: RunOptions & { maxAttempts?: number; jobId?: string } = {},
 ): Promise<MatchingJob | undefined> {
   const settings = resolveSettings(options);
   const owner = options.owner ?? `worker:${randomBytes(9).toString('base64url')}`;
@@ -213,7 +214,7 @@ export async function matchNextJob(
       now,
       settings.retentionMs,
     );
-  const job = await claimJob(ctx.db, owner, now, new Date(now.getTime() + settings.leaseMs));
+  const job = await claimJob(ctx.db, owner, now, new Date(now.getTime() + settings.leaseMs), options.jobId);
   if (!job) return undefined;
   if (job.attempts > (options.maxAttempts ?? 5)) {
     await markFailed(
