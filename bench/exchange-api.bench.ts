@@ -18,6 +18,7 @@ import { registerAgency } from '@dinhdanh/exchange';
 import { jwsSigner, systemClock } from '@dinhdanh/kernel';
 import { sql } from 'kysely';
 import { freePort } from '../packages/db/src/testing/postgres-cluster.ts';
+import { redisServerAvailable, startRedisServer } from '../packages/oidc/src/testing/redis-server.ts';
 
 const PURPOSE = {
   code: 'tax.registration',
@@ -52,6 +53,8 @@ export interface SaturationFigures {
 
 export interface VerificationBenchResult {
   people: number;
+  workers: number;
+  sharedReplayStore: 'redis' | 'database' | 'memory';
   openLoop: OpenLoopFigures;
   saturation: SaturationFigures;
 }
@@ -261,8 +264,11 @@ export async function runVerificationBench(options: {
   rounds?: number;
   rate?: number;
   inFlight?: number;
+  /** Server processes (`serve --workers`); with more than one, DPoP proof ids go through Redis. */
+  workers?: number;
   log?: (line: string) => void;
 }): Promise<VerificationBenchResult> {
+  const workers = options.workers ?? 1;
   const seconds = options.seconds ?? 10;
   const rounds = options.rounds ?? 3;
   const rate = options.rate ?? 1_000;
@@ -294,6 +300,7 @@ export async function runVerificationBench(options: {
   await database.close();
 
   const keysDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-exchange-bench-'));
+  const redis = workers > 1 && redisServerAvailable() ? await startRedisServer() : undefined;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(
@@ -307,6 +314,8 @@ export async function runVerificationBench(options: {
       String(port),
       '--roles',
       'registry,audit,idp,exchange',
+      '--workers',
+      String(workers),
     ],
     {
       env: {
@@ -317,6 +326,7 @@ export async function runVerificationBench(options: {
         DINHDANH_LOG_LEVEL: 'warn',
         DINHDANH_KEYS_DIR: keysDir,
         DINHDANH_DB_POOL_SIZE: '10',
+        ...(redis ? { REDIS_URL: redis.url } : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -365,6 +375,8 @@ export async function runVerificationBench(options: {
     const pick = <T>(list: T[], key: (item: T) => number) => median(list.map(key));
     return {
       people: count[0]?.n ?? 0,
+      workers,
+      sharedReplayStore: workers === 1 ? 'memory' : redis ? 'redis' : 'database',
       openLoop: {
         rate,
         seconds,
@@ -387,5 +399,6 @@ export async function runVerificationBench(options: {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
     rmSync(keysDir, { recursive: true, force: true });
+    await redis?.stop();
   }
 }

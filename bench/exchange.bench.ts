@@ -20,6 +20,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     rate: { type: 'string', default: '1000' },
     rows: { type: 'string' },
+    workers: { type: 'string', default: '2' },
     only: { type: 'string' },
   },
 });
@@ -55,6 +56,7 @@ try {
       seconds: Number(values.seconds),
       rounds: Number(values.rounds),
       rate: Number(values.rate),
+      workers: Number(values.workers),
       log,
     });
     results.verification = verification;
@@ -64,6 +66,12 @@ try {
       `${openLoop.p99Ms.toFixed(1)} ms (p50 ${openLoop.p50Ms.toFixed(1)}, ${openLoop.errors} errors)`,
       '—',
       '≤ 10 ms',
+    );
+    row(
+      'server processes / shared proof-id store',
+      `${verification.workers} / ${verification.sharedReplayStore}`,
+      '',
+      '',
     );
     row(
       'verification saturation',

@@ -82,7 +82,7 @@ export interface AppDeps {
   /** The OpenID provider (role idp): identity's hand-off and the provider's keys. */
   oidc?: OidcDeps;
   /** The exchange (role exchange) in a process without the provider: the provider's signing keys. */
-  exchange?: { providerKeys: PrivateJwk[] };
+  exchange?: { providerKeys?: PrivateJwk[]; redis?: Redis | undefined };
   /** The key store (serve passes the platform's); defaults to the file store in the keys directory. */
   keys?: KeyStore;
 }
@@ -387,6 +387,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // credentials grant, verified here with the provider's public keys.
     const issuer = config.issuer ?? `http://${config.host}:${config.port}`;
     const providerKeys = deps.exchange?.providerKeys ?? deps.oidc?.signingKeys ?? [];
+    const exchangeRedis = deps.oidc?.redis ?? deps.exchange?.redis;
     const meter = new UsageMeter({ db: database.db, clock, logger });
     meter.start();
     app.addHook('onClose', async () => meter.stop());
@@ -399,8 +400,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             audience: exchangeAudience(issuer),
             providerKeys,
             publicOrigins: [new URL(issuer).origin],
-            // Proof ids are shared through Redis when several processes run (else per process).
-            seenBefore: deps.oidc?.redis ? redisSeenBefore(deps.oidc.redis) : undefined,
+            // Proof ids: Redis when configured; the database when several processes run without it;
+            // else this process's memory.
+            seenBefore: exchangeRedis
+              ? redisSeenBefore(exchangeRedis)
+              : config.workers > 1
+                ? sqlSeenBefore(database.db)
+                : undefined,
             meter,
           })
         : async () => {

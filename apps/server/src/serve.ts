@@ -31,7 +31,10 @@ export async function serve(
   const platform = await openPlatform(config);
   await options.beforeListen?.(platform);
   // With REDIS_URL the provider's short-lived state is shared by every process through Redis.
-  const redis = config.roles.includes('idp') && config.redisUrl ? new Redis(config.redisUrl) : undefined;
+  const redis =
+    (config.roles.includes('idp') || config.roles.includes('exchange')) && config.redisUrl
+      ? new Redis(config.redisUrl)
+      : undefined;
   const oidc: OidcDeps | undefined = config.roles.includes('idp')
     ? {
         ...(await oidcKeyMaterial(config, platform.keys)),
@@ -44,7 +47,7 @@ export async function serve(
   // A process serving the exchange without the provider still verifies the provider's tokens.
   const exchange =
     config.roles.includes('exchange') && !oidc
-      ? { providerKeys: (await oidcKeyMaterial(config, platform.keys)).signingKeys }
+      ? { providerKeys: (await oidcKeyMaterial(config, platform.keys)).signingKeys, redis }
       : undefined;
   const app = await buildApp({
     ...platform,

@@ -57,6 +57,8 @@ export const Config = z
      * TLS-terminating proxy that verifies client certificates and strips the header from clients.
      */
     trustClientCertHeader: z.boolean(),
+    /** Processes serving together on this machine (`serve --workers`): state shared across them must not live in one. */
+    workers: z.coerce.number().int().min(1).max(256),
     /** One webhook attempt's limit (ms) before it counts as failed and is retried. */
     webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000),
     /** Hours a webhook delivery is retried before it becomes a dead letter. */
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .map((file) => path.resolve(file)),
     natsUrl: env.NATS_URL || undefined,
     trustClientCertHeader: env.DINHDANH_TRUST_CLIENT_CERT_HEADER === 'true',
+    workers: env.DINHDANH_WORKERS ?? 1,
     webhookTimeoutMs: env.DINHDANH_WEBHOOK_TIMEOUT_MS ?? 10_000,
     webhookDeadAfterHours: env.DINHDANH_WEBHOOK_DEAD_AFTER_HOURS ?? 72,
     ...overrides,

@@ -1,10 +1,12 @@
+import cluster from 'node:cluster';
 import type { Db } from '@dinhdanh/db';
 import { createLogger, loadConfig, type Role } from '@dinhdanh/kernel';
+import { loadProviderKeys } from '@dinhdanh/oidc';
 import { issueOfficerToken } from '@dinhdanh/registry';
 import { serve } from '@dinhdanh/server';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { positiveInt } from '../output.ts';
+import { positiveInt, usageError } from '../output.ts';
 import { runSeed } from './seed.ts';
 
 /**
@@ -32,6 +34,41 @@ async function printDemoCitizen(db: Db, url: string) {
   );
 }
 
+/**
+ * `serve --workers N`: N processes of the same server share the port (node:cluster hands each
+ * connection to one of them), so one machine's cores all serve. Every process is a whole platform
+ * (migrations and background workers coordinate through the database's locks); a process that
+ * dies is replaced; SIGINT/SIGTERM stop them all gracefully. DPoP proof ids are shared through
+ * Redis (`REDIS_URL`) or, without it, the database.
+ */
+async function superviseWorkers(count: number, host: string, port: number): Promise<void> {
+  let stopping = false;
+  const fork = () => cluster.fork({ DINHDANH_WORKERS: String(count) });
+  for (let i = 0; i < count; i++) fork();
+  let listening = 0;
+  cluster.on('listening', () => {
+    listening += 1;
+    if (listening === count)
+      process.stdout.write(`dinhdanh: ${count} processes listening on http://${host}:${port}\n`);
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    setTimeout(fork, 1_000);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+      const done = setInterval(() => {
+        if (Object.keys(cluster.workers ?? {}).length === 0) {
+          clearInterval(done);
+          process.exit(0);
+        }
+      }, 100);
+    });
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -40,60 +77,77 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
     .option('--roles <roles>', 'comma-separated roles: registry,web (default all)')
     .option('--demo', 'seed a demo population into an empty database first (development only)')
-    .action(async (options: { port?: string; host?: string; roles?: string; demo?: boolean }) => {
-      const env = { ...process.env };
-      if (options.roles) env.DINHDANH_ROLES = options.roles;
-      const config = loadConfig(env, {
-        ...(options.port !== undefined ? { port: positiveInt('port', options.port, 3000) } : {}),
-        ...(options.host ? { host: options.host } : {}),
-      });
-      const logger = createLogger(config.logLevel);
-      const running = await serve(config, {
-        logger,
-        handleSignals: true,
-        demo: options.demo === true,
-        beforeListen: async (platform) => {
-          if (!options.demo || config.mode === 'production' || config.demoPeople === 0) return;
-          const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM registry.person`.execute(
-            platform.database.db,
-          );
-          if ((rows[0]?.n ?? 0) > 0) return;
-          process.stderr.write(
-            `Tạo dân số mẫu / seeding a demo population of ${config.demoPeople} people…\n`,
-          );
-          await runSeed(platform.database, { people: config.demoPeople, seed: 1 });
-        },
-      });
-      const roles: Role[] = config.roles;
-      process.stdout.write(
-        [
-          '',
-          `dinhdanh đang chạy / is running — ${config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`}, roles: ${roles.join(',')}`,
-          `  Web (cán bộ / officer console): ${running.url}/officer`,
-          ...(roles.includes('idp')
-            ? [
-                `  Ví công dân / citizen wallet:   ${running.url}/wallet`,
-                `  OpenID discovery:               ${config.issuer ?? running.url}/.well-known/openid-configuration`,
-              ]
-            : []),
-          `  API docs (OpenAPI):             ${running.url}/docs`,
-          `  Health:                         ${running.url}/health`,
-          `  Metrics:                        ${running.url}/metrics`,
-          '',
-        ].join('\n'),
-      );
-      if (options.demo && config.mode === 'development') {
-        const { token } = await issueOfficerToken(running.platform.officerTokenKey, running.platform.units, {
-          unit: 'VN',
-          officerId: 'demo-officer',
-          role: 'supervisor',
-          ttlSeconds: 12 * 3600,
+    .option('--workers <n>', 'processes sharing the port (PostgreSQL only; default 1)')
+    .action(
+      async (options: { port?: string; host?: string; roles?: string; demo?: boolean; workers?: string }) => {
+        const env = { ...process.env };
+        if (options.roles) env.DINHDANH_ROLES = options.roles;
+        const config = loadConfig(env, {
+          ...(options.port !== undefined ? { port: positiveInt('port', options.port, 3000) } : {}),
+          ...(options.host ? { host: options.host } : {}),
         });
+        const workers = positiveInt('workers', options.workers, 1);
+        if (workers > 1 && cluster.isPrimary) {
+          if (!config.databaseUrl)
+            usageError('--workers needs PostgreSQL (DATABASE_URL): the embedded database serves one process');
+          if (options.demo) usageError('--demo seeds from one process: run it without --workers first');
+          // Created once here, not raced by the workers' first starts.
+          await loadProviderKeys(config.keysDir, { allowCreate: config.mode !== 'production' });
+          await superviseWorkers(workers, config.host, config.port);
+          return;
+        }
+        const logger = createLogger(config.logLevel);
+        const running = await serve(config, {
+          logger,
+          handleSignals: true,
+          demo: options.demo === true,
+          beforeListen: async (platform) => {
+            if (!options.demo || config.mode === 'production' || config.demoPeople === 0) return;
+            const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM registry.person`.execute(
+              platform.database.db,
+            );
+            if ((rows[0]?.n ?? 0) > 0) return;
+            process.stderr.write(
+              `Tạo dân số mẫu / seeding a demo population of ${config.demoPeople} people…\n`,
+            );
+            await runSeed(platform.database, { people: config.demoPeople, seed: 1 });
+          },
+        });
+        const roles: Role[] = config.roles;
         process.stdout.write(
-          `Mã đăng nhập cán bộ giám sát thử nghiệm (toàn quốc, 12 giờ) / demo supervisor token (national, 12 h):\n${token}\n` +
-            'Tạo mã cho một đơn vị / for one unit: npx dinhdanh officer token --unit <code>\n\n',
+          [
+            '',
+            `dinhdanh đang chạy / is running — ${config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`}, roles: ${roles.join(',')}`,
+            `  Web (cán bộ / officer console): ${running.url}/officer`,
+            ...(roles.includes('idp')
+              ? [
+                  `  Ví công dân / citizen wallet:   ${running.url}/wallet`,
+                  `  OpenID discovery:               ${config.issuer ?? running.url}/.well-known/openid-configuration`,
+                ]
+              : []),
+            `  API docs (OpenAPI):             ${running.url}/docs`,
+            `  Health:                         ${running.url}/health`,
+            `  Metrics:                        ${running.url}/metrics`,
+            '',
+          ].join('\n'),
         );
-        if (roles.includes('idp')) await printDemoCitizen(running.platform.database.db, running.url);
-      }
-    });
+        if (options.demo && config.mode === 'development') {
+          const { token } = await issueOfficerToken(
+            running.platform.officerTokenKey,
+            running.platform.units,
+            {
+              unit: 'VN',
+              officerId: 'demo-officer',
+              role: 'supervisor',
+              ttlSeconds: 12 * 3600,
+            },
+          );
+          process.stdout.write(
+            `Mã đăng nhập cán bộ giám sát thử nghiệm (toàn quốc, 12 giờ) / demo supervisor token (national, 12 h):\n${token}\n` +
+              'Tạo mã cho một đơn vị / for one unit: npx dinhdanh officer token --unit <code>\n\n',
+          );
+          if (roles.includes('idp')) await printDemoCitizen(running.platform.database.db, running.url);
+        }
+      },
+    );
 }
