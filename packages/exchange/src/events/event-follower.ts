@@ -65,7 +65,14 @@ export const EVENT_DISCLOSED_ACTION = 'exchange.event.disclosed';
  */
 export async function followRegistryChanges(
   ctx: ExchangeContext,
-  options: { limit?: number } = {},
+  options: {
+    limit?: number;
+    /**
+     * Record every change as an event (for NATS), not only those some subscription receives.
+     * The workers turn it off without NATS, so an unwatched registry fills no table.
+     */
+    recordAll?: boolean;
+  } = {},
 ): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
     const after = await lockCursor(trx, 'outbox');
@@ -96,11 +103,11 @@ export async function followRegistryChanges(
         occurredAt: change.recordedAt,
         fields: change.fields,
       };
-      events.push(event);
       const receivers = subscriptions.filter(
         (sub) =>
           sub.eventTypes.includes(event.type) && agencies.get(sub.agencyId)?.eventTypes.includes(event.type),
       );
+      if (receivers.length > 0 || (options.recordAll ?? true)) events.push(event);
       if (receivers.length === 0) continue;
       if (!histories.has(event.idNumber))
         histories.set(event.idNumber, await historyOf(registry, event.idNumber));

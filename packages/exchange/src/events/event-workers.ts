@@ -58,7 +58,7 @@ export function startEventWorkers(ctx: ExchangeContext, options: EventWorkerOpti
 
   const step = async () => {
     // Drain the feed (500 changes a transaction), then send what it queued.
-    while ((await followRegistryChanges(ctx)) >= 500 && !stopped);
+    while ((await followRegistryChanges(ctx, { recordAll: publisher !== undefined })) >= 500 && !stopped);
     await dispatcher.tick();
     if (publisher && Date.now() >= natsRetryAt) {
       try {
