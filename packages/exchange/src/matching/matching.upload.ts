@@ -133,16 +133,23 @@ export async function createMatchingJob(
     Math.max(1000, settings.leaseMs / 3),
   );
   heartbeat.unref();
+  // One COPY in flight while the next batch is parsed: the two cores work at once.
+  let copying: Promise<void> = Promise.resolve();
   try {
     const stage = new Stager(layout, input.format, ctx.clock.now());
     let csv = '';
     let rowsInCsv = 0;
     const flush = async () => {
+      await copying;
       if (rowsInCsv === 0) return;
-      await copyInput(ctx.database, jobNo, layout.fields, csv);
+      const staged = records;
+      copying = copyInput(ctx.database, jobNo, layout.fields, csv).then(() =>
+        recordUploadProgress(ctx.db, jobNo, owner, staged, leaseUntil()),
+      );
+      // Awaited at the next flush; until then a failure must not count as unhandled.
+      copying.catch(() => {});
       csv = '';
       rowsInCsv = 0;
-      await recordUploadProgress(ctx.db, jobNo, owner, records, leaseUntil());
     };
     for (;;) {
       for (const record of pending) {
@@ -159,11 +166,13 @@ export async function createMatchingJob(
       pending = next.value;
     }
     await flush();
+    await copying;
     await ctx.database.exec(`ANALYZE exchange.matching_input_${jobNo}`);
     if (!(await markQueued(ctx.db, jobNo, owner, records, ctx.clock.now())))
       throw new AppError('ERR_CONFLICT', 'the upload was taken over as interrupted');
   } catch (error) {
     clearInterval(heartbeat);
+    await copying.catch(() => {});
     const known = isAppError(error)
       ? error
       : new AppError('ERR_EXCHANGE_FILE_MALFORMED', 'the upload was interrupted', undefined, {
