@@ -12,6 +12,7 @@ import { seedPopulation } from '@dinhdanh/registry';
 import { prepareDatabase } from '../apps/server/src/platform.ts';
 import { createClusterDatabase, startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
 import { runVerificationBench } from './exchange-api.bench.ts';
+import { runBulkMatchingBench } from './exchange-bulk.bench.ts';
 
 const { values } = parseArgs({
   options: {
@@ -83,17 +84,9 @@ try {
 
   if (!values.only || values.only === 'bulk') {
     // The bulk half lives beside it; it reuses the seeded registry.
-    const bulkModule = './exchange-bulk.bench.ts';
-    const bulk = (await import(bulkModule).catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (bulk && 'runBulkMatchingBench' in bulk) {
+    {
       log('bulk matching …');
-      const figures = await (
-        bulk.runBulkMatchingBench as (options: {
-          databaseUrl: string;
-          rows: number;
-          log: (line: string) => void;
-        }) => Promise<{ recordsPerSecond: number; baselineSeconds: number; seconds: number; ratio: number }>
-      )({ databaseUrl, rows, log });
+      const figures = await runBulkMatchingBench({ databaseUrl, rows, log });
       results.bulk = figures;
       row(
         `bulk matching of ${rows.toLocaleString('en')} rows (upload → report)`,
@@ -102,7 +95,7 @@ try {
         '≥ 100,000/s',
       );
       row('bulk ÷ raw SQL time', figures.ratio.toFixed(2), '1.00', '≤ 1.5');
-    } else log('bench/exchange-bulk.bench.ts has no runBulkMatchingBench: bulk matching skipped');
+    }
   }
 
   process.stdout.write(
