@@ -107,6 +107,7 @@ export {
   type MatchingWorker,
   matchingReport,
   matchNextJob,
+  purgeExpiredMatchingJobs,
   type RunOptions,
   runMatchingJob,
   startMatchingWorker,

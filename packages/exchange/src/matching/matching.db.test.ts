@@ -14,6 +14,7 @@ import {
   listMatchingJobsForAdmin,
   matchingReport,
   matchNextJob,
+  purgeExpiredMatchingJobs,
 } from './matching.service.ts';
 import type { MatchingContext } from './matching.settings.ts';
 import { createMatchingJob } from './matching.upload.ts';
@@ -309,6 +310,9 @@ describe('bulk matching', () => {
     expect((await failure(matchingReport(ctx, other.agencyId, job.jobId))).code).toBe(
       'ERR_EXCHANGE_JOB_NOT_FOUND',
     );
+    expect(await getMatchingJob(ctx, tax.agencyId, job.jobId)).toMatchObject({
+      expiresAt: new Date(T0.getTime() + 7 * 86_400_000).toISOString(),
+    });
     const admin = await listMatchingJobsForAdmin(ctx, { agencyId: tax.agencyId });
     expect(admin[0]).toEqual({
       jobId: job.jobId,
@@ -329,6 +333,35 @@ describe('bulk matching', () => {
       createdAt: T0.toISOString(),
       finishedAt: T0.toISOString(),
     });
+  });
+
+  it('deletes reports after the retention period', async () => {
+    const job = await createMatchingJob(ctx, {
+      agency: tax,
+      purpose: TAX.code,
+      format: 'csv',
+      body: body(`idNumber\n${alive[0]!.id_number}\n`),
+    });
+    await matchNextJob(ctx);
+    expect(await purgeExpiredMatchingJobs(ctx)).toBe(0);
+    clock.set(new Date(T0.getTime() + 8 * 86_400_000));
+    try {
+      expect(await purgeExpiredMatchingJobs(ctx)).toBeGreaterThanOrEqual(1);
+      const gone = await failure(matchingReport(ctx, tax.agencyId, job.jobId));
+      expect(gone).toMatchObject({ code: 'ERR_EXCHANGE_JOB_NOT_FOUND' });
+      expect(gone.detail).toMatch(/retention/);
+      // The job's summary (no personal data) stays for the agency and the administrators.
+      expect(await getMatchingJob(ctx, tax.agencyId, job.jobId)).toMatchObject({
+        status: 'done',
+        recordsTotal: 1,
+      });
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM exchange.matching_report r JOIN exchange.matching_job j USING (job_no)
+         WHERE j.job_id = ${job.jobId}`.execute(database.db);
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      clock.set(T0);
+    }
   });
 
   it('refuses a bad header at once, and fails a job whose file breaks later', async () => {

@@ -294,6 +294,11 @@ export function startMatchingWorker(
   };
 }
 
+/** Deletes the reports and staged records of jobs past their retention; returns how many jobs. */
+export function purgeExpiredMatchingJobs(ctx: Pick<MatchingContext, 'db' | 'clock'>): Promise<number> {
+  return purgeExpired(ctx.db, ctx.clock.now());
+}
+
 /** The agency's own job; another agency's is "not found". */
 export async function getMatchingJob(
   ctx: Pick<MatchingContext, 'db'>,
