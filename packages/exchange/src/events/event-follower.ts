@@ -30,6 +30,8 @@ type History = Awaited<ReturnType<typeof getPersonHistory>>;
  * The person as the change left them: their events folded up to the change's recording time (a
  * change and its registry event are written in one transaction, so they share it). Reading the
  * current record instead would give a birth followed by a death in the same batch `alive: false`.
+ * Times compare to the millisecond: a second transaction on the same person within the same
+ * millisecond would be folded in too (the feed carries no event version to cut at).
  */
 function personAt(registry: RegistryContext, history: History, at: Date): Person | undefined {
   let state: PersonState | undefined;
@@ -58,8 +60,8 @@ export const EVENT_DISCLOSED_ACTION = 'exchange.event.disclosed';
  * Reads the registry change feed from the outbox cursor and, in one transaction with moving the
  * cursor: records each change as an event (stable id), queues a delivery to every active
  * subscription whose agency may see its type (body = the fields the agency's purpose allows,
- * from the person's record as that change left it), and appends one audit entry per agency and event under
- * the person's subject key. So each change enters the outbox exactly once, and a disclosure is
+ * from the person's record as that change left it), and appends one audit entry per agency and
+ * event under the person's subject key. So each change enters the outbox exactly once, and a disclosure is
  * never queued without its audit entry. The cursor row is locked with SKIP LOCKED: when another
  * process is following, this call returns 0 at once. Returns how many changes were read.
  */
