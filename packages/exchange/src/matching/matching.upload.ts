@@ -189,8 +189,10 @@ export async function createMatchingJob(
     throw known;
   }
   clearInterval(heartbeat);
+  // Read before waking the worker: the answer is the job as queued.
+  const queued = jobFromRow((await findJobRowByNo(ctx.db, jobNo))!);
   settings.onQueued?.(jobId);
-  return jobFromRow((await findJobRowByNo(ctx.db, jobNo))!);
+  return queued;
 }
 
 /** Classifies records as they come: malformed, invalid ID, duplicate, or a candidate to match. */
