@@ -222,6 +222,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           officerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
           citizenSession: { type: 'apiKey', in: 'cookie', name: '__Host-dinhdanh-session' },
+          // Agencies: `Authorization: DPoP <JWT access token>` with a DPoP proof (RFC 9449).
+          agencyDpop: { type: 'http', scheme: 'DPoP', bearerFormat: 'JWT' },
         },
       },
     },

@@ -1,11 +1,12 @@
 import { CHECKPOINT_KEY_NAME, checkpointSigner, formatVerifierKey, SUBJECT_KEY_NAME } from '@dinhdanh/audit';
+import { WEBHOOK_KEY_NAME } from '@dinhdanh/exchange';
 import { FileKeyStore, loadConfig } from '@dinhdanh/kernel';
 import { loadProviderKeys, rotateProviderKeys } from '@dinhdanh/oidc';
 import type { Command } from 'commander';
 import { usageError } from '../output.ts';
 
 const secrets = ['officer-token', 'identity-codes', 'oidc-cookie', 'oidc-pairwise', SUBJECT_KEY_NAME];
-const signingKeys = [CHECKPOINT_KEY_NAME];
+const signingKeys = [CHECKPOINT_KEY_NAME, WEBHOOK_KEY_NAME];
 /** The OpenID provider's ES256 + PS256 signing keys (a JWKS file beside the key store). */
 const OIDC_KEYS = 'oidc';
 
@@ -51,6 +52,11 @@ export function registerKeyCommands(program: Command): void {
       if (!signingKeys.includes(name))
         usageError(`only signing keys rotate: ${[...signingKeys, OIDC_KEYS].join(', ')}`);
       await store.rotateSigningKey(name);
+      if (name !== CHECKPOINT_KEY_NAME) {
+        // Every version stays in GET /api/exchange/v1/webhook-keys, so receivers verify old and new.
+        process.stdout.write(`rotated ${name}; the previous key stays published for verifiers\n`);
+        return;
+      }
       const signer = await checkpointSigner(store);
       process.stdout.write(
         `rotated ${name}; new verifier key:\n${formatVerifierKey({ name: signer.name, publicKey: signer.publicKey })}\n`,

@@ -1,5 +1,5 @@
 // What an audit entry is, its canonical form (RFC 8785) and its pseudonymous subject key.
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 
@@ -111,6 +111,18 @@ export const SUBJECT_KEY_NAME = 'audit-subject';
  */
 export function subjectKey(key: Uint8Array, idNumber: string): string {
   if (!/^\d{12}$/.test(idNumber)) throw new TypeError('a subject key is made from a 12-digit ID number');
-  if (key.length < 32) throw new TypeError('the subject key secret must be at least 32 bytes');
-  return createHmac('sha256', key).update(idNumber, 'utf8').digest('hex');
+  return createHmac('sha256', secretKeyOf(key)).update(idNumber, 'utf8').digest('hex');
+}
+
+// Every read of a person computes a subject key: importing the raw secret each time costs several
+// times the HMAC itself, so the key object is kept per secret (the platform has one).
+const secretKeys = new WeakMap<Uint8Array, KeyObject>();
+function secretKeyOf(key: Uint8Array): KeyObject {
+  let keyObject = secretKeys.get(key);
+  if (!keyObject) {
+    if (key.length < 32) throw new TypeError('the subject key secret must be at least 32 bytes');
+    keyObject = createSecretKey(key);
+    secretKeys.set(key, keyObject);
+  }
+  return keyObject;
 }
