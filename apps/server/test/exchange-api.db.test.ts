@@ -352,7 +352,7 @@ describe('the other exchange APIs behind the same token check', () => {
 });
 
 describe('client assertions at the token endpoint', () => {
-  it('refuses a replayed, an expired and an unknown-key assertion', async () => {
+  it('refuses a replayed, an expired and an unknown-key assertion, and an unknown agency', async () => {
     const keys = await rpKeys();
     const created = await registerAgency({
       name: 'Bảo hiểm xã hội',
@@ -361,23 +361,23 @@ describe('client assertions at the token endpoint', () => {
     });
     const id = created.json.agencyId as string;
     const now = Math.floor(Date.now() / 1000);
-    const assertion = (key: CryptoKey, kid: string, exp: number, iat = now) =>
+    const assertion = (key: CryptoKey, kid: string, exp: number, iat = now, clientId = id) =>
       new jose.SignJWT({ jti: randomUUID() })
         .setProtectedHeader({ alg: 'ES256', kid })
-        .setIssuer(id)
-        .setSubject(id)
+        .setIssuer(clientId)
+        .setSubject(clientId)
         .setAudience(t.issuer)
         .setIssuedAt(iat)
         .setExpirationTime(exp)
         .sign(key);
-    const token = async (clientAssertion: string) => {
+    const token = async (clientAssertion: string, clientId = id) => {
       const response = await fetch(`${t.issuer}/oidc/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           grant_type: 'client_credentials',
           scope: 'exchange.verify',
-          client_id: id,
+          client_id: clientId,
           client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
           client_assertion: clientAssertion,
         }),
@@ -393,6 +393,9 @@ describe('client assertions at the token endpoint', () => {
       (await token(await assertion(created.keys.privateKey, created.keys.kid, now - 120, now - 300))).error,
     ).toBe('invalid_client');
     expect((await token(await assertion(keys.privateKey, keys.kid, now + 60))).error).toBe('invalid_client');
+    // An agency nobody registered.
+    const unknown = await assertion(keys.privateKey, keys.kid, now + 60, now, 'ag-unknown-agency-000');
+    expect((await token(unknown, 'ag-unknown-agency-000')).error).toBe('invalid_client');
   });
 });
 
