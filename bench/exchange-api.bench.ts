@@ -340,7 +340,8 @@ export async function runVerificationBench(options: {
     });
     let i = 0;
     const body: Body = () => {
-      const person = sample[(i = (i * 7919 + 104_729) % sample.length)]!;
+      i = (i * 7919 + 104_729) % sample.length;
+      const person = sample[i]!;
       const dateOfBirth =
         typeof person.date_of_birth === 'string'
           ? person.date_of_birth.slice(0, 10)
