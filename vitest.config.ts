@@ -10,6 +10,10 @@ const dbTests = [
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per core minus one: a single worker on these 2-core machines.
+    // Most test time is spent waiting on PostgreSQL, PGlite and CLI child processes, so three
+    // workers overlap that waiting instead of queueing behind it.
+    maxWorkers: 3,
     projects: [
       {
         test: {

@@ -181,7 +181,11 @@ function suite(variant: 'sql' | 'redis') {
     >;
     expect(metadata.issuer).toBe(s.issuer);
     expect(metadata.require_pushed_authorization_requests).toBe(true);
-    expect(metadata.token_endpoint_auth_methods_supported).toEqual(['private_key_jwt']);
+    // Agencies may also authenticate with a registered self-signed certificate over mutual TLS (RFC 8705).
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual([
+      'private_key_jwt',
+      'self_signed_tls_client_auth',
+    ]);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
     expect(metadata.acr_values_supported).toEqual([ACR_LEVEL1, ACR_LEVEL2]);
