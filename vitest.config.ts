@@ -20,6 +20,8 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
           exclude: [...dbTests, '**/node_modules/**', '**/*.e2e.test.ts'],
+          // A few unit tests run the CLI as a child process.
+          testTimeout: 60_000,
         },
       },
       {
@@ -27,7 +29,8 @@ export default defineConfig({
           name: 'db-pglite',
           include: dbTests,
           globalSetup: ['test/global-setup.pglite.ts'],
-          testTimeout: 60_000,
+          // CLI tests spawn a process per command (PGlite: several seconds each on a busy machine).
+          testTimeout: 180_000,
           hookTimeout: 60_000,
         },
       },
@@ -36,7 +39,8 @@ export default defineConfig({
           name: 'db-postgres',
           include: dbTests,
           globalSetup: ['test/global-setup.postgres.ts'],
-          testTimeout: 60_000,
+          // CLI tests spawn a process per command (PGlite: several seconds each on a busy machine).
+          testTimeout: 180_000,
           hookTimeout: 120_000,
         },
       },

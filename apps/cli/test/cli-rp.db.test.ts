@@ -47,7 +47,7 @@ async function jwksFile(name: string, shape: 'jwks' | 'jwk' | 'private'): Promis
 }
 
 // Each command opens the platform (about 5 s on PGlite with two busy cores): few calls per test.
-describe(`dinhdanh rp (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
+describe(`dinhdanh rp (${testDatabaseKind()})`, { timeout: 180_000 }, () => {
   let registered = '';
 
   it('registers a relying party from a public JWKS and prints its client id as JSON', async () => {
@@ -136,7 +136,7 @@ describe(`dinhdanh rp (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
 });
 
 // Agencies share the admin path with relying parties (database, or the running server's API).
-describe(`dinhdanh agency (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
+describe(`dinhdanh agency (${testDatabaseKind()})`, { timeout: 180_000 }, () => {
   it('registers an agency from purpose codes and prints its client id; refuses an unknown scope', async () => {
     const added = await cli(
       'agency',
