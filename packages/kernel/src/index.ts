@@ -21,6 +21,7 @@ export {
   FileKeyStore,
   type KeyStore,
   StaticKeyStore,
+  writeFileExclusive,
 } from './keys.ts';
 export { createLogger, type Logger, redactedPaths } from './logger.ts';
 export { foldVietnamese, normaliseName } from './text.ts';

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign } from 'node:crypto';
-import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** An Ed25519 signing key held by a key store. The private half never leaves the store. */
@@ -59,6 +59,26 @@ function signingKeyFromSeed(version: number, seed: Uint8Array): Ed25519SigningKe
 
 const isErrno = (error: unknown, code: string) => (error as NodeJS.ErrnoException).code === code;
 
+/**
+ * Creates `file` with `content` unless it exists, atomically: the content is written to a private
+ * temporary file which is then hard-linked to the name (link fails if the name exists). A plain
+ * exclusive create would let a process starting at the same moment read the file empty. Returns
+ * false when the file already existed.
+ */
+export async function writeFileExclusive(file: string, content: string, mode = 0o600): Promise<boolean> {
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, content, { mode, flag: 'wx' });
+  try {
+    await link(temporary, file);
+    return true;
+  } catch (error) {
+    if (isErrno(error, 'EEXIST')) return false;
+    throw error;
+  } finally {
+    await unlink(temporary).catch(() => {});
+  }
+}
+
 export class FileKeyStore implements KeyStore {
   readonly dir: string;
   readonly allowCreate: boolean;
@@ -78,14 +98,9 @@ export class FileKeyStore implements KeyStore {
     }
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const secret = randomBytes(32);
-    try {
-      // 'wx' so two processes starting together cannot overwrite each other's key.
-      await writeFile(file, `${secret.toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-      return secret;
-    } catch (error) {
-      if (isErrno(error, 'EEXIST')) return this.secret(name);
-      throw error;
-    }
+    // Of two processes starting together one creates the key; the other reads it.
+    if (await writeFileExclusive(file, `${secret.toString('base64url')}\n`)) return secret;
+    return this.secret(name);
   }
 
   // Signing keys: `<dir>/<name>.ed25519/<version>.key` holds the seed of the current version
@@ -114,16 +129,9 @@ export class FileKeyStore implements KeyStore {
   private async createVersion(dir: string, version: number): Promise<Ed25519SigningKey | undefined> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const seed = randomBytes(32);
-    try {
-      // The private file is written first with 'wx': of two processes racing, one wins.
-      await writeFile(path.join(dir, `${version}.key`), `${seed.toString('base64url')}\n`, {
-        mode: 0o600,
-        flag: 'wx',
-      });
-    } catch (error) {
-      if (isErrno(error, 'EEXIST')) return undefined;
-      throw error;
-    }
+    // The private file is created first: of two processes racing, one wins.
+    if (!(await writeFileExclusive(path.join(dir, `${version}.key`), `${seed.toString('base64url')}\n`)))
+      return undefined;
     const key = signingKeyFromSeed(version, seed);
     await writeFile(
       path.join(dir, `${version}.pub`),

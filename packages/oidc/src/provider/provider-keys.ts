@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileExclusive } from '@dinhdanh/kernel';
 
 /** A private JWK as oidc-provider takes it. */
 export type PrivateJwk = Record<string, string>;
@@ -37,11 +38,8 @@ export async function loadProviderKeys(
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !options.allowCreate) throw error;
   }
   await mkdir(keysDir, { recursive: true, mode: 0o700 });
-  try {
-    await writeFile(file, JSON.stringify({ keys: generation() }), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  // Atomic: a process starting at the same moment reads the whole file or none.
+  await writeFileExclusive(file, JSON.stringify({ keys: generation() }));
   return loadProviderKeys(keysDir, { allowCreate: false });
 }
 
