@@ -187,6 +187,9 @@ function suite(variant: 'sql' | 'redis') {
       'self_signed_tls_client_auth',
     ]);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
+    expect(metadata.response_types_supported).toEqual(['code']);
+    expect(metadata.grant_types_supported).not.toContain('implicit');
+    expect(metadata.grant_types_supported).toContain('client_credentials');
     expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
     expect(metadata.acr_values_supported).toEqual([ACR_LEVEL1, ACR_LEVEL2]);
     expect(metadata.id_token_signing_alg_values_supported).toEqual(['ES256', 'PS256']);

@@ -278,6 +278,8 @@ export function createProvider(ctx: OidcContext, options: ProviderOptions): Prov
       userinfo: { enabled: true },
     },
     pkce: { required: () => true },
+    // FAPI 2.0: the authorization code flow only (no implicit or hybrid responses advertised).
+    responseTypes: ['code'],
     ttl: {
       AuthorizationCode: 60,
       AccessToken: 300,
