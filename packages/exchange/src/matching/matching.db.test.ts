@@ -210,6 +210,12 @@ describe('bulk matching', () => {
       SELECT count(*)::int AS n FROM audit.entry WHERE action = 'exchange.person.matched'
         AND details ->> 'jobId' = ${queued.jobId}`.execute(database.db);
     expect(audited[0]!.n).toBe(4);
+    // The job's records count toward the agency's usage (and so its daily quota).
+    const { rows: usage } = await sql<{ count: string | number }>`
+      SELECT count FROM exchange.usage WHERE agency_id = ${tax.agencyId} AND operation = 'match'`.execute(
+      database.db,
+    );
+    expect(usage.map((row) => Number(row.count))).toEqual([8]);
   });
 
   it('without a legal basis releases registry values only to people who consented (NDJSON)', async () => {

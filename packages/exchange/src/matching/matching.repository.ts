@@ -292,6 +292,14 @@ export async function markDone(db: Db, jobNo: number, owner: string, now: Date, 
              lease_owner = NULL, lease_until = NULL
        WHERE job_no = ${jobNo} AND lease_owner = ${owner} AND status = 'matching'`.execute(trx);
     if (Number(result.numAffectedRows ?? 0) === 0) return false;
+    // The job's records count toward the agency's usage and daily quota, once (with the transition).
+    await sql`
+      INSERT INTO exchange.usage (agency_id, day, operation, count)
+      SELECT agency_id, ${now.toISOString().slice(0, 10)}::date, 'match', records_total
+        FROM exchange.matching_job WHERE job_no = ${jobNo} AND records_total > 0
+      ON CONFLICT (agency_id, day, operation) DO UPDATE SET count = exchange.usage.count + excluded.count`.execute(
+      trx,
+    );
     // The agency's records have served their purpose: only the report stays, until it expires.
     await dropInputTable(trx, jobNo);
     return true;
