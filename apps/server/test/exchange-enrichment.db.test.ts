@@ -10,19 +10,13 @@ import {
   registerAgency,
 } from '@dinhdanh/exchange';
 import { AppError, createLogger } from '@dinhdanh/kernel';
-import {
-  defaultRules,
-  type Officer,
-  type RegistryContext,
-  recordDeath,
-  registerBirth,
-} from '@dinhdanh/registry';
+import { type Officer, type RegistryContext, recordDeath, registerBirth } from '@dinhdanh/registry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendProblem, toAppError } from '../src/errors.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { createTestApp, exchangeContextOf, registryContextOf, type TestApp } from './test-app.ts';
 
 // Agencies push sectoral documents; officers read them in the console; the citizen sees both on
 // their access log. The push API runs here with a test authenticator (the `x-test-agency` header
@@ -99,20 +93,8 @@ const licence = (idNumber: string, extra: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   t = await createTestApp();
-  registry = {
-    db: t.database.db,
-    units: t.units,
-    clock: t.clock,
-    rules: defaultRules,
-    audit: { subjectSecret: t.subjectSecret, auditReads: true },
-  };
-  const exchange: ExchangeContext = {
-    db: t.database.db,
-    clock: t.clock,
-    logger: createLogger('silent'),
-    registry,
-    subjectSecret: t.subjectSecret,
-  };
+  registry = registryContextOf(t);
+  const exchange = exchangeContextOf(t);
   transport = await registerAgency(exchange, {
     name: 'Cục Cảnh sát giao thông',
     scopes: ['exchange.enrich'],

@@ -6,7 +6,6 @@ import { testDatabaseKind } from '@dinhdanh/db/testing';
 import {
   type Agency,
   type AgencyAuthenticator,
-  type ExchangeContext,
   eventRoutes,
   findAgency,
   nationalSupervisorGuard,
@@ -18,12 +17,12 @@ import {
   type WebhookReceiver,
 } from '@dinhdanh/exchange/testing';
 import { AppError, createLogger, StaticKeyStore } from '@dinhdanh/kernel';
-import { defaultRules, type Officer, type RegistryContext, registerBirth } from '@dinhdanh/registry';
+import { type Officer, type RegistryContext, registerBirth } from '@dinhdanh/registry';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendProblem, toAppError } from '../src/errors.ts';
-import { createTestApp, type TestApp } from './test-app.ts';
+import { createTestApp, exchangeContextOf, registryContextOf, type TestApp } from './test-app.ts';
 
 // Change events through the whole server: its exchange workers follow the registry, sign with the
 // key store's webhook key and post to a receiver on 127.0.0.1; the administrator's dead letters go
@@ -81,20 +80,8 @@ async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean,
 
 beforeAll(async () => {
   t = await createTestApp({ env: { DINHDANH_KEYS_DIR: keysDir } });
-  registry = {
-    db: t.database.db,
-    units: t.units,
-    clock: t.clock,
-    rules: defaultRules,
-    audit: { subjectSecret: t.subjectSecret, auditReads: true },
-  };
-  const exchange: ExchangeContext = {
-    db: t.database.db,
-    clock: t.clock,
-    logger: createLogger('silent'),
-    registry,
-    subjectSecret: t.subjectSecret,
-  };
+  registry = registryContextOf(t);
+  const exchange = exchangeContextOf(t);
   insurer = await registerAgency(exchange, {
     name: 'Bảo hiểm xã hội Việt Nam',
     scopes: ['exchange.events'],

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Database } from '@dinhdanh/db';
 import { testDatabase } from '@dinhdanh/db/testing';
+import type { ExchangeContext } from '@dinhdanh/exchange';
 import {
   type Amr,
   createCitizenAccount,
@@ -13,7 +14,7 @@ import {
   type IdentityContextOptions,
 } from '@dinhdanh/identity';
 import { createLogger, fixedClock, loadConfig } from '@dinhdanh/kernel';
-import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
+import { AdminUnits, defaultRules, issueOfficerToken, type RegistryContext } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 
@@ -110,5 +111,27 @@ export async function createTestApp(
       await app.close();
       await database.close();
     },
+  };
+}
+
+/** The registry's context over a test app's database, clock and audit secret (reads audited). */
+export function registryContextOf(t: TestApp): RegistryContext {
+  return {
+    db: t.database.db,
+    units: t.units,
+    clock: t.clock,
+    rules: defaultRules,
+    audit: { subjectSecret: t.subjectSecret, auditReads: true },
+  };
+}
+
+/** The exchange's context over a test app (for registering agencies and calling services directly). */
+export function exchangeContextOf(t: TestApp): ExchangeContext {
+  return {
+    db: t.database.db,
+    clock: t.clock,
+    logger: createLogger('silent'),
+    registry: registryContextOf(t),
+    subjectSecret: t.subjectSecret,
   };
 }
