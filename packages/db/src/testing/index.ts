@@ -14,6 +14,7 @@ export {
   freePort,
   POSTGRES_MISSING_MESSAGE,
   startPostgresCluster,
+  waitForPort,
 } from './postgres-cluster.ts';
 
 declare module 'vitest' {

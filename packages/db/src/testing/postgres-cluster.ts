@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -42,6 +42,23 @@ export async function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** Waits until something accepts TCP connections on the loopback port (up to `ms`); tests only. */
+export async function waitForPort(port: number, ms = 5_000): Promise<boolean> {
+  const accepting = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+  for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+    if (await accepting()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
 }
 
 export interface PostgresCluster {

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
-import { freePort } from '@dinhdanh/db/testing';
+import { freePort, waitForPort } from '@dinhdanh/db/testing';
 
 export const REDIS_SERVER_BINARY = '/usr/bin/redis-server';
 
@@ -12,15 +11,6 @@ export interface RedisServer {
 
 export const redisServerAvailable = () => existsSync(REDIS_SERVER_BINARY);
 
-const accepting = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-
 /** A throwaway redis-server on a free loopback port, without persistence; tests only. */
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
@@ -29,7 +19,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
-  for (let i = 0; i < 100 && !(await accepting(port)); i++) await new Promise((r) => setTimeout(r, 50));
+  await waitForPort(port);
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: () =>
