@@ -10,6 +10,7 @@ import {
   type ExchangeContext,
   enrichmentRoutes,
   eventRoutes,
+  exchangeBacklog,
   exchangeScopes,
   matchingRoutes,
   nationalSupervisorGuard,
@@ -62,7 +63,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { sendProblem, toAppError } from './errors.ts';
-import { registerMetrics } from './metrics.ts';
+import { exchangeBacklogGauges, registerMetrics } from './metrics.ts';
 import { relyingPartyAuthenticator } from './relying-party-auth.ts';
 
 export interface AppDeps {
@@ -231,7 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerMetrics(app);
+  const metrics = registerMetrics(app);
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     const ok = await ping(database);
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.kind });
@@ -390,6 +391,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const issuer = config.issuer ?? `http://${config.host}:${config.port}`;
     const providerKeys = deps.exchange?.providerKeys ?? deps.oidc?.signingKeys ?? [];
     const exchangeRedis = deps.oidc?.redis ?? deps.exchange?.redis;
+    // Operators' view of waiting work, read from the database at each scrape (shared by all processes).
+    exchangeBacklogGauges(metrics, () => exchangeBacklog(database.db), logger);
     const meter = new UsageMeter({ db: database.db, clock, logger });
     meter.start();
     app.addHook('onClose', async () => meter.stop());

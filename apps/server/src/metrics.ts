@@ -1,5 +1,7 @@
+import type { ExchangeBacklog } from '@dinhdanh/exchange';
+import type { Logger } from '@dinhdanh/kernel';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics: process defaults and HTTP requests by route pattern (never by raw URL). */
 export function registerMetrics(app: FastifyInstance): Registry {
@@ -26,4 +28,54 @@ export function registerMetrics(app: FastifyInstance): Registry {
     reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;
+}
+
+/**
+ * Gauges of the exchange's waiting work: webhook deliveries pending and dead, matching jobs in
+ * progress. One query per scrape serves all three; a failed query leaves the last values.
+ */
+export function exchangeBacklogGauges(
+  registry: Registry,
+  read: () => Promise<ExchangeBacklog>,
+  logger: Logger,
+): void {
+  let latest: Promise<ExchangeBacklog | undefined> | undefined;
+  const once = () => {
+    latest ??= read()
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'exchange backlog metrics failed');
+        return undefined;
+      })
+      .finally(() => {
+        setImmediate(() => {
+          latest = undefined;
+        });
+      });
+    return latest;
+  };
+  const gauge = (name: string, help: string, pick: (backlog: ExchangeBacklog) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const backlog = await once();
+        if (backlog) this.set(pick(backlog));
+      },
+    });
+  gauge(
+    'dinhdanh_exchange_deliveries_pending',
+    'Webhook deliveries waiting to be sent',
+    (b) => b.pendingDeliveries,
+  );
+  gauge(
+    'dinhdanh_exchange_dead_letters',
+    'Webhook deliveries given up on (dead letters)',
+    (b) => b.deadLetters,
+  );
+  gauge(
+    'dinhdanh_exchange_matching_jobs_active',
+    'Matching jobs uploading, queued or matching',
+    (b) => b.activeMatchingJobs,
+  );
 }

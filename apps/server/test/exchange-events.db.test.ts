@@ -229,6 +229,10 @@ describe(`change events through the server (${testDatabaseKind()})`, () => {
       },
     ]);
     expect(listed.body).not.toContain(child.idNumber);
+    // Operators see it in the metrics too.
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^dinhdanh_exchange_dead_letters 1$/m);
+    expect(metrics).toMatch(/^dinhdanh_exchange_matching_jobs_active 0$/m);
     expect((await deadLetters()).statusCode).toBe(401);
     expect((await deadLetters(await t.token('VN', undefined, 'officer'))).statusCode).toBe(403);
 

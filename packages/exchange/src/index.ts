@@ -2,6 +2,7 @@
 // change events. See README.md.
 
 export { nationalSupervisorGuard } from './admin/admin-guard.ts';
+export { type ExchangeBacklog, exchangeBacklog } from './admin/backlog.ts';
 export {
   addUsage,
   listUsage,
