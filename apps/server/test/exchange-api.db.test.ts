@@ -176,6 +176,17 @@ describe('agencies over client credentials + DPoP', () => {
     expect([refused.status, refused.json.code]).toEqual([403, 'ERR_EXCHANGE_NO_LEGAL_BASIS']);
 
     const login = await t.login(person);
+    // The wallet lists what may be consented to: purposes without a legal basis only.
+    const consentable = await fetch(`${t.issuer}${EXCHANGE}/me/consentable`, {
+      headers: { cookie: login.cookie },
+    });
+    const offered = (
+      (await consentable.json()) as { items: { agencyId: string; purposes: { code: string }[] }[] }
+    ).items;
+    expect(offered.find((item) => item.agencyId === agencyId)?.purposes.map((p) => p.code)).toEqual([
+      LOAN.code,
+    ]);
+    expect((await fetch(`${t.issuer}${EXCHANGE}/me/consentable`)).status).toBe(401);
     const grant = await fetch(`${t.issuer}${EXCHANGE}/me/consents`, {
       method: 'POST',
       headers: { cookie: login.cookie, 'content-type': 'application/json' },

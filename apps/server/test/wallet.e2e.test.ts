@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,7 @@ let app: FastifyInstance;
 let browser: Browser;
 let baseUrl: string;
 let officerToken: string;
+let supervisorToken: string;
 let database: Awaited<ReturnType<typeof openDatabase>>;
 let people: Fixture[];
 
@@ -68,6 +70,9 @@ beforeAll(async () => {
   });
   await app.listen({ host: '127.0.0.1', port });
   officerToken = (await issueOfficerToken(key, units, { unit: 'VN', officerId: 'e2e-officer' })).token;
+  supervisorToken = (
+    await issueOfficerToken(key, units, { unit: 'VN', officerId: 'e2e-supervisor', role: 'supervisor' })
+  ).token;
   // Adults alive with a phone and a portrait on record, each used by one test.
   const { rows } = await sql<{ id_number: string; full_name: string; date_of_birth: string; phone: string }>`
     SELECT id_number, full_name, date_of_birth::text AS date_of_birth, phone FROM registry.person
@@ -185,6 +190,38 @@ describe('citizen wallet (Chromium)', () => {
     await assertNoPersonalDataInBrowser(page, person);
     if (takeScreenshots)
       await page.screenshot({ path: path.join(screenshots, 'wallet-home.png'), fullPage: true });
+
+    // An agency whose purpose needs the citizen's consent: granted and withdrawn in the wallet.
+    const agency = await fetch(`${baseUrl}/api/exchange/v1/admin/agencies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${supervisorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Ngân hàng Thử nghiệm',
+        scopes: ['exchange.lookup'],
+        purposes: [
+          {
+            code: 'bank.loan',
+            description: 'Thẩm định khoản vay',
+            legalBasis: null,
+            fields: ['fullName', 'phone'],
+          },
+        ],
+        jwks: {
+          keys: [generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' })],
+        },
+      }),
+    });
+    expect(agency.status).toBe(201);
+    await page.goto(`${baseUrl}/wallet/consents`);
+    const offer = page.getByTestId('agency-consent-item');
+    await offer.waitFor();
+    expect(await offer.textContent()).toContain('Thẩm định khoản vay');
+    await offer.getByTestId('agency-consent-grant').click();
+    await offer.getByTestId('agency-consent-active').waitFor();
+    await offer.getByTestId('agency-consent-withdraw').click();
+    await offer.getByTestId('agency-consent-grant').waitFor();
+    expect(await offer.getByTestId('agency-consent-active').count()).toBe(0);
+    await page.goto(`${baseUrl}/wallet`);
 
     // The sessions page lists this device; logging out ends the session.
     await page.getByTestId('wallet-nav-sessions').click();

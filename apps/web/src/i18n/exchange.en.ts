@@ -210,4 +210,17 @@ export const exchangeEn: Strings<typeof exchangeVi> = {
     vaccination: 'Vaccination',
     criminalRecordCertificate: 'Criminal record certificate',
   },
+  walletConsents: {
+    title: 'Agencies that may look up my data',
+    intro:
+      'These purposes have no legal basis of their own: the agency may look up your data only with your consent. You can withdraw it at any time; every lookup is recorded in your access log.',
+    none: 'No agency needs your consent.',
+    fields: 'Data the agency would receive: {{fields}}',
+    grant: 'Consent',
+    withdraw: 'Withdraw',
+    grantedAt: 'Consented at {{time}}',
+    active: 'You have consented',
+    granted: 'Your consent is recorded.',
+    withdrawn: 'Your consent is withdrawn.',
+  },
 };

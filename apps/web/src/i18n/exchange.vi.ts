@@ -212,4 +212,17 @@ export const exchangeVi = {
     vaccination: 'Tiêm chủng',
     criminalRecordCertificate: 'Phiếu lý lịch tư pháp',
   },
+  walletConsents: {
+    title: 'Cơ quan được tra cứu dữ liệu của tôi',
+    intro:
+      'Các mục đích dưới đây không có căn cứ pháp lý riêng: cơ quan chỉ được tra cứu dữ liệu của bạn khi bạn đồng ý. Bạn có thể rút lại sự đồng ý bất cứ lúc nào; mỗi lần tra cứu đều được ghi vào nhật ký truy cập.',
+    none: 'Không có cơ quan nào cần sự đồng ý của bạn.',
+    fields: 'Dữ liệu cơ quan sẽ nhận: {{fields}}',
+    grant: 'Đồng ý',
+    withdraw: 'Rút lại',
+    grantedAt: 'Đã đồng ý lúc {{time}}',
+    active: 'Bạn đã đồng ý',
+    granted: 'Đã ghi nhận sự đồng ý.',
+    withdrawn: 'Đã rút lại sự đồng ý.',
+  },
 };

@@ -6,6 +6,7 @@ import { claimLabel, claimName, sharedItems } from '../citizen/claims.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
+import { AgencyConsents } from './agency-consents.tsx';
 import { useWalletAction } from './mutation.ts';
 import { Pending } from './pending.tsx';
 
@@ -74,6 +75,7 @@ export function ConsentsPage() {
           </Stack>
         )}
       </Pending>
+      <AgencyConsents />
     </Stack>
   );
 }

@@ -3,6 +3,7 @@ import { IdNumberString, RecordedPersonReads } from '@dinhdanh/registry';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { listAgencyRows } from '../agency/agency.repository.ts';
 import type { AgencyAuthenticator, AgencyPrincipal } from '../auth/agency-principal.ts';
 import { purposeOf } from '../auth/purpose.ts';
 import { ComparableField } from '../compare/field-compare.ts';
@@ -165,6 +166,47 @@ export async function peopleRoutes(app: FastifyInstance, options: PeopleRoutesOp
       },
     },
     async (request) => ({ items: (await consentsOf(ctx, await citizen(request))).map(presentConsent) }),
+  );
+  api.get(
+    '/me/consentable',
+    {
+      schema: {
+        tags: ['exchange'],
+        summary: 'Agencies and purposes that may look up my data only with my consent',
+        description:
+          'Enabled agencies holding exchange.lookup, with their purposes that have no legal basis of their own, and the fields each would receive.',
+        security: citizenSecurity,
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                agencyId: z.string(),
+                agencyName: z.string(),
+                purposes: z.array(
+                  z.object({ code: z.string(), description: z.string(), fields: z.array(z.string()) }),
+                ),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      await citizen(request);
+      const agencies = await listAgencyRows(ctx.db);
+      return {
+        items: agencies
+          .filter((agency) => !agency.disabled && agency.scopes.includes('exchange.lookup'))
+          .map((agency) => ({
+            agencyId: agency.agencyId,
+            agencyName: agency.name,
+            purposes: agency.purposes
+              .filter((purpose) => purpose.legalBasis === null)
+              .map(({ code, description, fields }) => ({ code, description, fields })),
+          }))
+          .filter((agency) => agency.purposes.length > 0),
+      };
+    },
   );
   api.post(
     '/me/consents',
