@@ -94,6 +94,18 @@ describe('agencies over client credentials + DPoP', () => {
     );
     expect(payload).toMatchObject({ client_id: agencyId, aud: `${t.issuer}${EXCHANGE}`, iss: t.issuer });
     expect(typeof payload.cnf.jkt).toBe('string');
+    // Without a scope the token gets the default: every scope the agency was registered with.
+    const unscoped = await client.clientCredentialsGrant(agency.config, {}, { DPoP: agency.dpop });
+    const checked = await client.fetchProtectedResource(
+      agency.config,
+      unscoped.access_token,
+      new URL(`${t.issuer}${EXCHANGE}/verifications`),
+      'POST',
+      JSON.stringify({ purpose: TAX.code, idNumber: person.idNumber, fields: { sex: 'female' } }),
+      new Headers({ 'content-type': 'application/json' }),
+      { DPoP: agency.dpop },
+    );
+    expect(checked.status).toBe(200);
     // A scope the agency does not hold is refused at the token endpoint.
     await expect(
       client.clientCredentialsGrant(agency.config, { scope: 'exchange.match' }, { DPoP: agency.dpop }),

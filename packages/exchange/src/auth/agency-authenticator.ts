@@ -148,8 +148,11 @@ export function agencyAuthenticator(options: AgencyAuthenticatorOptions): Agency
       )
         throw new JwsError('malformed', 'the proof was used before');
       clientId = payload.client_id;
-      const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-      granted = exchangeScopes.filter((known) => scopes.includes(known));
+      // A token requested without a scope carries none: RFC 6749 §3.3 lets the server apply a
+      // default, which here is every scope the agency was registered with (checked below).
+      const scopes =
+        typeof payload.scope === 'string' && payload.scope !== '' ? payload.scope.split(' ') : undefined;
+      granted = exchangeScopes.filter((known) => scopes === undefined || scopes.includes(known));
     } catch (error) {
       if (error instanceof JwsError) throw new AppError('ERR_UNAUTHENTICATED', error.message);
       throw error;
