@@ -233,6 +233,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const metrics = registerMetrics(app);
+  // The provider's issuer, and the origin the card and exchange APIs name as their audience.
+  const publicIssuer = config.issuer ?? `http://${config.host}:${config.port}`;
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     const ok = await ping(database);
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.kind });
@@ -307,7 +309,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         subjectSecret: deps.subjectSecret,
       },
       {
-        issuer: config.issuer ?? `http://${config.host}:${config.port}`,
+        issuer: publicIssuer,
         signingKeys: deps.oidc.signingKeys,
         cookieKey: deps.oidc.cookieKey,
         pairwiseKey: deps.oidc.pairwiseKey,
@@ -318,7 +320,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         // Agencies get JWT access tokens for the exchange API (client credentials).
         trustClientCertHeader: config.trustClientCertHeader,
         serviceResource: {
-          audience: exchangeAudience(config.issuer ?? `http://${config.host}:${config.port}`),
+          audience: exchangeAudience(publicIssuer),
           scopes: exchangeScopes,
         },
       },
@@ -338,7 +340,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         db: database.db,
         clock,
         logger,
-        issuer: config.issuer ?? `http://${config.host}:${config.port}`,
+        issuer: publicIssuer,
         keysDir: deps.oidc.demoRelyingParty.keysDir,
       });
     }
@@ -348,7 +350,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Chip-card verification for relying parties (registered OIDC clients, by signed assertion).
   if (config.roles.includes('card')) {
     const clock = deps.clock ?? systemClock;
-    const issuer = config.issuer ?? `http://${config.host}:${config.port}`;
+
     await app.register(cardRoutes, {
       prefix: '/api/card/v1',
       registry: ctx,
@@ -356,7 +358,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       authenticateRelyingParty: relyingPartyAuthenticator({
         db: database.db,
         clock,
-        audience: `${issuer}/api/card/v1`,
+        audience: `${publicIssuer}/api/card/v1`,
         seenBefore: sqlSeenBefore(database.db),
       }),
     });
@@ -388,7 +390,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     // Agencies authenticate with DPoP-bound JWT access tokens from the provider's client
     // credentials grant, verified here with the provider's public keys.
-    const issuer = config.issuer ?? `http://${config.host}:${config.port}`;
+
     const providerKeys = deps.exchange?.providerKeys ?? deps.oidc?.signingKeys ?? [];
     const exchangeRedis = deps.oidc?.redis ?? deps.exchange?.redis;
     // Operators' view of waiting work, read from the database at each scrape (shared by all processes).
@@ -401,10 +403,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ? agencyAuthenticator({
             db: database.db,
             clock,
-            issuer,
-            audience: exchangeAudience(issuer),
+            issuer: publicIssuer,
+            audience: exchangeAudience(publicIssuer),
             providerKeys,
-            publicOrigins: [new URL(issuer).origin],
+            publicOrigins: [new URL(publicIssuer).origin],
             // Proof ids: Redis when configured; the database when several processes run without it;
             // else this process's memory.
             seenBefore: exchangeRedis

@@ -1,6 +1,7 @@
 import { checkpointSigner, startCheckpointer } from '@dinhdanh/audit';
 import { startIdentityWorkers } from '@dinhdanh/identity';
 import { AppError, type Config, createLogger, type Logger } from '@dinhdanh/kernel';
+import { loadProviderKeys } from '@dinhdanh/oidc';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildApp, type OidcDeps } from './app.ts';
@@ -47,7 +48,10 @@ export async function serve(
   // A process serving the exchange without the provider still verifies the provider's tokens.
   const exchange =
     config.roles.includes('exchange') && !oidc
-      ? { providerKeys: (await oidcKeyMaterial(config, platform.keys)).signingKeys, redis }
+      ? {
+          providerKeys: await loadProviderKeys(config.keysDir, { allowCreate: config.mode !== 'production' }),
+          redis,
+        }
       : undefined;
   const app = await buildApp({
     ...platform,

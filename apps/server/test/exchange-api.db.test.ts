@@ -69,6 +69,20 @@ async function agencyClient(id: string, keys: Awaited<ReturnType<typeof rpKeys>>
   return { config, dpop, tokens, call };
 }
 
+/** One verification of the test person's sex with a token and its DPoP key; the HTTP status. */
+async function verifySex(config: client.Configuration, accessToken: string, dpop: client.DPoPHandle) {
+  const response = await client.fetchProtectedResource(
+    config,
+    accessToken,
+    new URL(`${t.issuer}${EXCHANGE}/verifications`),
+    'POST',
+    JSON.stringify({ purpose: TAX.code, idNumber: person.idNumber, fields: { sex: 'female' } }),
+    new Headers({ 'content-type': 'application/json' }),
+    { DPoP: dpop },
+  );
+  return response.status;
+}
+
 beforeAll(async () => {
   t = await startOidcServer({ exchange: true });
   person = await t.citizen({ fullName: 'Nguyễn Thị Phương Thảo', dateOfBirth: '1985-03-07', sex: 'female' });
@@ -96,16 +110,7 @@ describe('agencies over client credentials + DPoP', () => {
     expect(typeof payload.cnf.jkt).toBe('string');
     // Without a scope the token gets the default: every scope the agency was registered with.
     const unscoped = await client.clientCredentialsGrant(agency.config, {}, { DPoP: agency.dpop });
-    const checked = await client.fetchProtectedResource(
-      agency.config,
-      unscoped.access_token,
-      new URL(`${t.issuer}${EXCHANGE}/verifications`),
-      'POST',
-      JSON.stringify({ purpose: TAX.code, idNumber: person.idNumber, fields: { sex: 'female' } }),
-      new Headers({ 'content-type': 'application/json' }),
-      { DPoP: agency.dpop },
-    );
-    expect(checked.status).toBe(200);
+    expect(await verifySex(agency.config, unscoped.access_token, agency.dpop)).toBe(200);
     // A scope the agency does not hold is refused at the token endpoint.
     await expect(
       client.clientCredentialsGrant(agency.config, { scope: 'exchange.match' }, { DPoP: agency.dpop }),
@@ -466,16 +471,7 @@ describe('mutual TLS client authentication (self-signed certificate)', () => {
     const good = await withCertificate(registered.header);
     const tokens = await good.grant();
     expect(tokens.token_type.toLowerCase()).toBe('dpop');
-    const verified = await client.fetchProtectedResource(
-      good.config,
-      tokens.access_token,
-      new URL(`${t.issuer}${EXCHANGE}/verifications`),
-      'POST',
-      JSON.stringify({ purpose: TAX.code, idNumber: person.idNumber, fields: { sex: 'female' } }),
-      new Headers({ 'content-type': 'application/json' }),
-      { DPoP: good.dpop },
-    );
-    expect(verified.status).toBe(200);
+    expect(await verifySex(good.config, tokens.access_token, good.dpop)).toBe(200);
     await expect((await withCertificate(undefined)).grant()).rejects.toMatchObject({
       error: 'invalid_client',
     });
