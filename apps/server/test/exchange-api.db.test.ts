@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,7 +51,8 @@ async function agencyClient(id: string, keys: Awaited<ReturnType<typeof rpKeys>>
       execute: [client.allowInsecureRequests],
     },
   );
-  const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+  const dpopKeys = await client.randomDPoPKeyPair('ES256');
+  const dpop = client.getDPoPHandle(config, dpopKeys);
   const tokens = await client.clientCredentialsGrant(config, { scope }, { DPoP: dpop });
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await client.fetchProtectedResource(
@@ -66,7 +67,29 @@ async function agencyClient(id: string, keys: Awaited<ReturnType<typeof rpKeys>>
     // biome-ignore lint/suspicious/noExplicitAny: the tests read nested JSON answers
     return { status: response.status, json: (await response.json()) as Record<string, any> };
   };
-  return { config, dpop, tokens, call };
+  return { config, dpop, dpopKeys, tokens, call };
+}
+
+/**
+ * A DPoP proof (RFC 9449) signed with the agency's own DPoP key, every claim right unless
+ * overridden: the checks of one claim are tested by changing that claim alone.
+ */
+async function dpopProof(
+  keys: CryptoKeyPair,
+  claims: { htm: string; htu: string; accessToken: string } & Record<string, unknown>,
+) {
+  const { htm, htu, accessToken, ...overrides } = claims;
+  const ath = createHash('sha256').update(accessToken).digest('base64url');
+  return new jose.SignJWT({ htm, htu, ath, jti: randomUUID(), ...overrides })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await jose.exportJWK(keys.publicKey) })
+    .setIssuedAt()
+    .sign(keys.privateKey);
+}
+
+/** A GET with a DPoP-bound access token and the given proof, as any HTTP client could send it. */
+async function getWithProof(url: string, accessToken: string, proof: string) {
+  const response = await fetch(url, { headers: { authorization: `DPoP ${accessToken}`, dpop: proof } });
+  return { status: response.status, json: (await response.json()) as { code?: string; detail?: string } };
 }
 
 /** One verification of the test person's sex with a token and its DPoP key; the HTTP status. */
@@ -251,45 +274,52 @@ describe('agencies over client credentials + DPoP', () => {
     const bearer = await fetch(url, { headers: { authorization: `Bearer ${agency.tokens.access_token}` } });
     expect(bearer.status).toBe(401);
 
-    // Capture one proof the client sends, then send it again.
-    let proof = '';
-    const capture = await client.fetchProtectedResource(
-      agency.config,
-      agency.tokens.access_token,
-      new URL(url),
-      'GET',
-      undefined,
-      undefined,
-      {
-        DPoP: agency.dpop,
-        [client.customFetch]: async (input: string, init: RequestInit) => {
-          proof = new Headers(init.headers).get('dpop') ?? '';
-          return fetch(input, init);
-        },
-      } as never,
-    );
-    expect(capture.status).toBe(200);
-    const replay = await fetch(url, {
-      headers: { authorization: `DPoP ${agency.tokens.access_token}`, dpop: proof },
+    // Capture one proof the client itself sends (openid-client reads its fetch from the
+    // configuration), then send it again: the first use is served, the second is a replay.
+    const proofs: string[] = [];
+    agency.config[client.customFetch] = (input: string, init: RequestInit) => {
+      const sent = new Headers(init.headers).get('dpop');
+      if (sent) proofs.push(sent);
+      return fetch(input, init);
+    };
+    const get = (dpop: client.DPoPHandle) =>
+      client.fetchProtectedResource(
+        agency.config,
+        agency.tokens.access_token,
+        new URL(url),
+        'GET',
+        undefined,
+        undefined,
+        { DPoP: dpop },
+      );
+    try {
+      expect((await get(agency.dpop)).status).toBe(200);
+    } finally {
+      delete agency.config[client.customFetch];
+    }
+    expect(proofs).toHaveLength(1);
+    const proof = proofs[0]!;
+    expect(JSON.parse(Buffer.from(proof.split('.')[0]!, 'base64url').toString())).toMatchObject({
+      typ: 'dpop+jwt',
     });
-    expect([replay.status, ((await replay.json()) as { code: string }).code]).toEqual([
+    const replay = await getWithProof(url, agency.tokens.access_token, proof);
+    expect([replay.status, replay.json.code, replay.json.detail]).toEqual([
       401,
       'ERR_UNAUTHENTICATED',
+      'the proof was used before',
     ]);
+    // A proof made by hand is served once and refused the second time in the same way.
+    const handMade = await dpopProof(agency.dpopKeys, {
+      htm: 'GET',
+      htu: url,
+      accessToken: agency.tokens.access_token,
+    });
+    expect((await getWithProof(url, agency.tokens.access_token, handMade)).status).toBe(200);
+    const again = await getWithProof(url, agency.tokens.access_token, handMade);
+    expect([again.status, again.json.detail]).toEqual([401, 'the proof was used before']);
 
     const otherKey = client.getDPoPHandle(agency.config, await client.randomDPoPKeyPair('ES256'));
-    const stolen = await client.fetchProtectedResource(
-      agency.config,
-      agency.tokens.access_token,
-      new URL(url),
-      'GET',
-      undefined,
-      undefined,
-      {
-        DPoP: otherKey,
-      },
-    );
-    expect(stolen.status).toBe(401);
+    expect((await get(otherKey)).status).toBe(401);
 
     const verifyOnly = await agencyClient(
       agencyId,
@@ -320,6 +350,59 @@ describe('agencies over client credentials + DPoP', () => {
       fields: { sex: 'female' },
     });
     expect(afterDisable.status).toBe(401);
+  });
+
+  it("binds each proof to its access token (ath) and to the request's method and URL (htu)", async () => {
+    const url = `${t.issuer}${EXCHANGE}/people/${person.idNumber}?purpose=${TAX.code}`;
+    const token = agency.tokens.access_token;
+    const send = async (claims: Record<string, unknown>, accessToken = token) =>
+      getWithProof(
+        url,
+        accessToken,
+        await dpopProof(agency.dpopKeys, { htm: 'GET', htu: url, accessToken: token, ...claims }),
+      );
+    // The same proof with every claim right is served: what follows changes one claim at a time.
+    expect((await send({})).status).toBe(200);
+
+    // ath: the hash of another token bound to the same key, of no token, of a token bound to another key.
+    const other = await client.clientCredentialsGrant(
+      agency.config,
+      { scope: 'exchange.lookup' },
+      { DPoP: agency.dpop },
+    );
+    expect(other.access_token).not.toBe(token);
+    const athOfOther = createHash('sha256').update(other.access_token).digest('base64url');
+    for (const ath of [athOfOther, undefined, '']) {
+      const refused = await send({ ath });
+      expect([refused.status, refused.json.detail], `ath ${ath}`).toEqual([
+        401,
+        'the proof is for another access token',
+      ]);
+    }
+    // The proof made for the other token is accepted with that token only.
+    expect((await send({ ath: athOfOther }, other.access_token)).status).toBe(200);
+
+    // htu: another path, another host, another scheme, a path that only starts the same; no htu.
+    const path = new URL(url).pathname;
+    for (const htu of [
+      `${t.issuer}${EXCHANGE}/verifications`,
+      `${t.issuer}${EXCHANGE}/people/${person.idNumber}0`,
+      `http://evil.example.vn${path}`,
+      `https://${new URL(t.issuer).host}${path}`,
+      `${t.issuer}${path}/x`,
+      undefined,
+    ]) {
+      const refused = await send({ htu });
+      expect([refused.status, refused.json.detail], `htu ${htu}`).toEqual([
+        401,
+        'the proof is for another URL',
+      ]);
+    }
+    // htu is compared without its query (RFC 9449 §4.3): the same URL with another query is fine.
+    expect((await send({ htu: `${t.issuer}${path}?purpose=other` })).status).toBe(200);
+    // htm: the proof of a POST does not serve a GET.
+    const post = await send({ htm: 'POST' });
+    expect([post.status, post.json.detail]).toEqual([401, 'the proof is for another method']);
   });
 
   it('applies the daily quota in records and refuses non-supervisors on the admin API', async () => {

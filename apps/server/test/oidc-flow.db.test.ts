@@ -1,4 +1,5 @@
 import { testDatabaseKind } from '@dinhdanh/db/testing';
+import { createSession } from '@dinhdanh/identity';
 import { ACR_LEVEL1, ACR_LEVEL2 } from '@dinhdanh/oidc';
 import { redisServerAvailable, startRedisServer } from '@dinhdanh/oidc/testing';
 import * as jose from 'jose';
@@ -11,6 +12,7 @@ import {
   type OidcTestServer,
   rpConfig,
   rpKeys,
+  SESSION_COOKIE,
   startOidcServer,
 } from './oidc-harness.ts';
 
@@ -57,8 +59,16 @@ async function registerRp(
   return { ...keys, clientId: registered.clientId, redirectUri, config };
 }
 
-/** Starts an authorization with PAR + PKCE + DPoP and follows the browser to the login page. */
-async function begin(rp: Rp, params: Record<string, string> = {}) {
+/**
+ * Starts an authorization with PAR + PKCE + DPoP and follows the browser to the login page. A
+ * browser that already has the provider's cookies (`jar`) and an identity session (`cookie`)
+ * sends them, as a returning citizen's browser does.
+ */
+async function begin(
+  rp: Rp,
+  params: Record<string, string> = {},
+  browser: { jar?: CookieJar; cookie?: string } = {},
+) {
   const verifier = client.randomPKCECodeVerifier();
   const dpop = client.getDPoPHandle(rp.config, await client.randomDPoPKeyPair('ES256'));
   const url = await client.buildAuthorizationUrlWithPAR(
@@ -72,8 +82,8 @@ async function begin(rp: Rp, params: Record<string, string> = {}) {
     },
     { DPoP: dpop },
   );
-  const jar = new CookieJar();
-  const first = await fetch(url, { redirect: 'manual' });
+  const jar = browser.jar ?? new CookieJar();
+  const first = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(browser.cookie) } });
   jar.take(first);
   expect(first.status, await first.clone().text()).toBe(303);
   const location = first.headers.get('location')!;
@@ -320,20 +330,38 @@ function suite(variant: 'sql' | 'redis') {
   it('refuses a wrong redirect URI, a request without PAR and one without PKCE', async () => {
     const rp = await registerRp(s);
     const dpop = client.getDPoPHandle(rp.config, await client.randomDPoPKeyPair('ES256'));
-    expect(
-      await oauthError(
+    const pushed = async (redirectUri: string) =>
+      oauthError(
         client.buildAuthorizationUrlWithPAR(
           rp.config,
           {
-            redirect_uri: 'https://rp.example.vn/other',
+            redirect_uri: redirectUri,
             scope: 'openid',
             code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
             code_challenge_method: 'S256',
           },
           { DPoP: dpop },
         ),
-      ),
-    ).toBe('invalid_request');
+      );
+    // The registered URI, character for character, is accepted …
+    expect(rp.redirectUri).toBe('https://rp.example.vn/callback');
+    expect(await pushed(rp.redirectUri)).toBe('no error');
+    // … and nothing else (FAPI 2.0: exact match): neither another path nor anything that merely
+    // starts like it, resolves to it, or differs in case, slash, query, fragment, port or scheme.
+    for (const wrong of [
+      'https://rp.example.vn/other',
+      'https://rp.example.vn/callbackevil',
+      'https://rp.example.vn/callback/../evil',
+      'https://rp.example.vn/callback/',
+      'https://rp.example.vn/callback?next=https://evil.example',
+      'https://rp.example.vn/callback#x',
+      'https://rp.example.vn/Callback',
+      'https://rp.example.vn:8443/callback',
+      'https://rp.example.vn.evil.example/callback',
+      'http://rp.example.vn/callback',
+      'https://rp.example.vn/',
+    ])
+      expect(await pushed(wrong), wrong).toBe('invalid_request');
     expect(
       await oauthError(
         client.buildAuthorizationUrlWithPAR(
@@ -467,6 +495,64 @@ function suite(variant: 'sql' | 'redis') {
     const flow2 = await authorize(s, rp, stepped.cookie);
     const tokens = await exchange(rp, flow2);
     expect(tokens.claims()).toMatchObject({ acr: ACR_LEVEL2, amr: ['pwd', 'sms'] });
+  });
+
+  it('asks a level-1 provider session to log in again for a level-2 service; consent alone never gets there', async () => {
+    const levelOneRp = await registerRp(s, { name: 'Cổng thông tin xã' });
+    const levelTwoRp = await registerRp(s, { minLevel: 2, name: 'Ngân hàng' });
+    const holder = await s.citizen({ level: 1 });
+    const { cookie } = await s.login(holder);
+    // A level-1 login to a level-1 service leaves the browser with a provider session at level 1 …
+    const first = await authorize(s, levelOneRp, cookie);
+    expect((await exchange(levelOneRp, first)).claims()?.acr).toBe(ACR_LEVEL1);
+    expect([...first.jar.cookies.keys()]).toContain('_session');
+
+    // … which the same browser brings to the level-2 service: the provider must not go on to
+    // consent with it, but ask for a login that reaches level 2.
+    const flow = await begin(levelTwoRp, {}, { jar: first.jar, cookie });
+    const details = await api(s, `/interactions/${flow.uid}`, cookie);
+    expect(details.json).toMatchObject({
+      prompt: 'login',
+      requiredLevel: 2,
+      session: { level: 1, accountLevel: 1, satisfies: false },
+      upgradeRequired: true,
+    });
+    const consent = await api(s, `/interactions/${flow.uid}/consent`, cookie, { approve: true });
+    expect(consent.status).not.toBe(200);
+    const login = await api(s, `/interactions/${flow.uid}/login`, cookie, {});
+    expect([login.status, login.json.code]).toEqual([403, 'ERR_LEVEL_INSUFFICIENT']);
+  });
+
+  it('re-checks the level at the consent step: a session that no longer reaches it cannot consent', async () => {
+    const rp = await registerRp(s, { minLevel: 2, name: 'Bảo hiểm' });
+    const holder = await s.citizen({ level: 2 });
+    const strong = await s.login(holder);
+    expect(strong.acr).toBe(ACR_LEVEL2);
+    const flow = await begin(rp);
+    const login = await api(s, `/interactions/${flow.uid}/login`, strong.cookie, {});
+    expect(login.status, JSON.stringify(login.json)).toBe(200);
+    const next = await follow(s, flow.jar, login.json.redirectTo as string, strong.cookie);
+    const uid = next.split('/').pop()!;
+    expect((await api(s, `/interactions/${uid}`, strong.cookie)).json.prompt).toBe('consent');
+
+    // Between login and consent the browser's identity session is replaced by a single-factor
+    // one of the same account: it does not vouch for level 2, so it cannot approve.
+    const weak = await createSession(s.identity, { accountId: holder.accountId, acr: 1, amr: ['pwd'] });
+    const weakCookie = `${SESSION_COOKIE}=${weak.token}`;
+    const refused = await api(s, `/interactions/${uid}/consent`, weakCookie, { approve: true });
+    expect([refused.status, refused.json.code]).toEqual([403, 'ERR_LEVEL_INSUFFICIENT']);
+    // The level-2 session still can.
+    const approved = await api(s, `/interactions/${uid}/consent`, strong.cookie, { approve: true });
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    const callback = new URL(await follow(s, flow.jar, approved.json.redirectTo as string, strong.cookie));
+    const tokens = await client.authorizationCodeGrant(
+      rp.config,
+      callback,
+      { pkceCodeVerifier: flow.verifier },
+      undefined,
+      { DPoP: flow.dpop },
+    );
+    expect(tokens.claims()?.acr).toBe(ACR_LEVEL2);
   });
 
   it('remembers consent per RP, lets the citizen withdraw it (tokens revoked), and logs out over the back channel', async () => {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { claimLabels, claimsForScopes } from '../claims/claim-catalogue.ts';
 import { getClient } from '../client/client.service.ts';
 import { insertConsent } from '../consent/consent.repository.ts';
-import { acrFor, identityToken } from '../context.ts';
+import { acrFor, identityToken, levelOfAcr } from '../context.ts';
 import type { Oidc } from '../oidc.ts';
 import { levelRequiredBy } from '../provider/level-policy.ts';
 
@@ -164,7 +164,7 @@ export async function interactionRoutes(app: FastifyInstance, options: { oidc: O
       },
     },
     async (request) => {
-      const { interaction, client } = await load(request.params.uid);
+      const { interaction, client, requiredLevel } = await load(request.params.uid);
       if (interaction.prompt.name !== 'consent') throw new AppError('ERR_OIDC_INTERACTION_STATE');
       const accountId = interaction.session?.accountId;
       const found = await identitySession(request);
@@ -175,6 +175,12 @@ export async function interactionRoutes(app: FastifyInstance, options: { oidc: O
           error: 'access_denied',
           error_description: 'the citizen declined to share the requested data',
         });
+      // The login prompt's level check is not the only guard: consent is where the code is
+      // released, so both the provider's session and the identity session approving now must
+      // reach the client's level (a session may have changed since the login step).
+      const providerLevel = levelOfAcr(interaction.session?.acr) ?? 1;
+      if (Math.min(providerLevel, found.session.acr) < requiredLevel)
+        throw new AppError('ERR_LEVEL_INSUFFICIENT', 'this service needs a level-2 login: log in again');
       const grant = interaction.grantId
         ? ((await provider.Grant.find(interaction.grantId)) ??
           new provider.Grant({ accountId, clientId: client.clientId }))
