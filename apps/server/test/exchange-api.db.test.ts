@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { accessLog, subjectKey } from '@dinhdanh/audit';
@@ -16,6 +16,8 @@ let person: Citizen;
 let agencyId: string;
 let agency: Awaited<ReturnType<typeof agencyClient>>;
 const EXCHANGE = '/api/exchange/v1';
+/** Temporary folders the tests make (certificate stores), removed after the file. */
+const tempDirs: string[] = [];
 
 const TAX = {
   code: 'tax.registration',
@@ -119,6 +121,7 @@ beforeAll(async () => {
   agency = await agencyClient(agencyId, created.keys, 'exchange.verify exchange.lookup');
 });
 afterAll(async () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   await t?.close();
 });
 
@@ -514,7 +517,9 @@ describe('mutual TLS client authentication (self-signed certificate)', () => {
   it('issues a DPoP-bound token to the agency presenting its registered certificate, and only to it', async () => {
     // A self-signed certificate from the platform's own certificate builder (a throwaway card CSCA).
     const selfSigned = async () => {
-      const pki = new CardPkiStore(mkdtempSync(path.join(tmpdir(), 'agency-mtls-')), { allowCreate: true });
+      const dir = mkdtempSync(path.join(tmpdir(), 'agency-mtls-'));
+      tempDirs.push(dir);
+      const pki = new CardPkiStore(dir, { allowCreate: true });
       await pki.initCsca('ecdsa-p256', { now: new Date() });
       const der = certificateDer((await pki.csca('ecdsa-p256')).certificate);
       return { pem: toPem(der), header: `:${Buffer.from(der).toString('base64')}:` };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testDatabaseKind } from '@dinhdanh/db/testing';
@@ -27,7 +27,13 @@ beforeAll(async () => {
   t = await createTestApp({ now: '2026-11-23T03:00:00Z', env: { DINHDANH_KEYS_DIR: keysDir } });
   officer = await t.token('00004', 'cb-1');
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  try {
+    await t?.close();
+  } finally {
+    rmSync(keysDir, { recursive: true, force: true });
+  }
+});
 
 const post: ReturnType<typeof identityClient>['post'] = (...args) => identityClient(t).post(...args);
 const get: ReturnType<typeof identityClient>['get'] = (...args) => identityClient(t).get(...args);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,10 +79,13 @@ export async function startOidcServer(
   const officerKey = randomBytes(32);
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const outboxDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-oidc-outbox-'));
-  const outboxFile = path.join(outboxDir, 'dev-outbox.ndjson');
+  // One temporary folder for the SMS outbox and the keys, removed by close() (or a failed start).
+  const workDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-oidc-'));
+  const removeWorkDir = () => rmSync(workDir, { recursive: true, force: true });
+  const outboxFile = path.join(workDir, 'dev-outbox.ndjson');
   // Level 2 reads a real chip: cards are issued under this card PKI.
-  const keysDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-oidc-keys-'));
+  const keysDir = path.join(workDir, 'keys');
+  mkdirSync(keysDir);
   const subjectSecret = randomBytes(32);
   const config = loadConfig({
     DINHDANH_MODE: 'test',
@@ -95,6 +98,12 @@ export async function startOidcServer(
   });
   const redis = options.redisUrl ? new Redis(options.redisUrl) : undefined;
   let oidc: Oidc | undefined;
+  const failedStart = async (error: unknown): Promise<never> => {
+    redis?.disconnect();
+    await database.close();
+    removeWorkDir();
+    throw error;
+  };
   // The system clock: identity's session times and the provider's token times must agree.
   const app = await buildApp({
     config,
@@ -119,8 +128,11 @@ export async function startOidcServer(
         oidc = built;
       },
     },
+  }).catch(failedStart);
+  await app.listen({ port, host: '127.0.0.1' }).catch(async (error) => {
+    await app.close();
+    return failedStart(error);
   });
-  await app.listen({ port, host: '127.0.0.1' });
   const identity = app.identity!;
   const now = new Date();
   const supervisorToken = (
@@ -217,10 +229,13 @@ export async function startOidcServer(
     raiseToLevel2,
     identityApi,
     close: async () => {
-      await app.close();
-      redis?.disconnect();
-      await database.close();
-      rmSync(outboxDir, { recursive: true, force: true });
+      try {
+        await app.close();
+        redis?.disconnect();
+        await database.close();
+      } finally {
+        removeWorkDir();
+      }
     },
   };
 }

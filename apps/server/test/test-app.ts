@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Database } from '@dinhdanh/db';
@@ -53,9 +53,16 @@ export async function createTestApp(
   const units = await AdminUnits.load(database.db);
   const key = randomBytes(32);
   const subjectSecret = randomBytes(32);
-  const outboxFile = path.join(mkdtempSync(path.join(tmpdir(), 'dinhdanh-outbox-')), 'dev-outbox.ndjson');
+  const outboxDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-outbox-'));
+  const outboxFile = path.join(outboxDir, 'dev-outbox.ndjson');
   const clock = fixedClock(options.now ?? '2026-11-23T03:00:00Z');
   const config = loadConfig({ DINHDANH_MODE: 'test', DINHDANH_LOG_LEVEL: 'silent', ...options.env });
+  const removeOutbox = () => rmSync(outboxDir, { recursive: true, force: true });
+  const failedStart = async (error: unknown): Promise<never> => {
+    await database.close();
+    removeOutbox();
+    throw error;
+  };
   const app = await buildApp({
     config,
     database,
@@ -70,8 +77,11 @@ export async function createTestApp(
     },
     logger: createLogger('silent'),
     clock,
+  }).catch(failedStart);
+  await app.ready().catch(async (error) => {
+    await app.close();
+    return failedStart(error);
   });
-  await app.ready();
   const identity = app.identity!;
   const citizenSession = async (idNumber: string, session: { level?: 1 | 2; amr?: Amr[] } = {}) => {
     const account =
@@ -108,8 +118,12 @@ export async function createTestApp(
     outboxFile,
     subjectSecret,
     close: async () => {
-      await app.close();
-      await database.close();
+      try {
+        await app.close();
+        await database.close();
+      } finally {
+        removeOutbox();
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@dinhdanh/db';
@@ -38,6 +38,8 @@ let officerToken: string;
 let supervisorToken: string;
 let database: Awaited<ReturnType<typeof openDatabase>>;
 let people: Fixture[];
+/** The outbox and keys of this run, removed afterwards. */
+let workDir: string | undefined;
 
 beforeAll(async () => {
   database = await openDatabase({});
@@ -47,7 +49,7 @@ beforeAll(async () => {
   const key = new Uint8Array(32).fill(7);
   const port = await freePort();
   baseUrl = `http://localhost:${port}`;
-  const workDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-wallet-e2e-'));
+  workDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-wallet-e2e-'));
   const outbox = path.join(workDir, 'outbox.ndjson');
   app = await buildApp({
     config: loadConfig({
@@ -90,9 +92,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await database?.close();
+  try {
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+  } finally {
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  }
 });
 
 /** The last code the development SMS gateway "sent" to this phone. */
