@@ -10,3 +10,4 @@ export {
 } from './database.ts';
 export { type Migration, migrate, ping, readMigrations } from './migrate.ts';
 export { Mutex } from './mutex.ts';
+export { findPostgresBinDir } from './postgres-bin.ts';

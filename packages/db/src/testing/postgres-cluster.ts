@@ -1,35 +1,17 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { findPostgresBinDir } from '../postgres-bin.ts';
+
+export { findPostgresBinDir };
 
 export const POSTGRES_MISSING_MESSAGE =
   'PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. The test suite runs every database test ' +
   'against a real PostgreSQL too. Install them with `apt-get install -y postgresql` (Debian/Ubuntu) or set ' +
   'DINHDANH_PG_BINDIR to the directory that holds initdb and pg_ctl.';
-
-/** Finds the directory with initdb and pg_ctl: $DINHDANH_PG_BINDIR, Debian's layout, then PATH. */
-export function findPostgresBinDir(): string | undefined {
-  const candidates: string[] = [];
-  if (process.env.DINHDANH_PG_BINDIR) candidates.push(process.env.DINHDANH_PG_BINDIR);
-  const debian = '/usr/lib/postgresql';
-  if (existsSync(debian)) {
-    const versions = readdirSync(debian)
-      .filter((v) => /^\d+$/.test(v))
-      .sort((a, b) => Number(b) - Number(a));
-    for (const version of versions) candidates.push(path.join(debian, version, 'bin'));
-  }
-  const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  if (pgConfig.status === 0) candidates.push(pgConfig.stdout.trim());
-  return candidates.find(
-    (dir) =>
-      existsSync(path.join(dir, 'initdb')) &&
-      existsSync(path.join(dir, 'pg_ctl')) &&
-      existsSync(path.join(dir, 'postgres')),
-  );
-}
 
 /** A free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {
