@@ -3,7 +3,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const bin = path.resolve(import.meta.dirname, '../bin/dinhdanh.js');
+/** The `dinhdanh` executable, for tests that keep a process running (a server). */
+export const cliBin = path.resolve(import.meta.dirname, '../bin/dinhdanh.js');
 
 /** Runs the CLI as a user would, with this environment; resolves with stdout, stderr and the exit status. */
 export async function runCli(
@@ -11,7 +12,7 @@ export async function runCli(
   args: string[],
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+    const { stdout, stderr } = await run(process.execPath, [cliBin, ...args], {
       env: { ...process.env, ...env, DINHDANH_LOG_LEVEL: 'silent' },
       maxBuffer: 64 * 1024 * 1024,
     });

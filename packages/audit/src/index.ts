@@ -32,6 +32,7 @@ export {
   parseVerifierKey,
   signNote,
 } from './checkpoint/signed-note.ts';
+export { countAuditEntries } from './entry/audit-entry.counts.ts';
 export {
   type AppendOptions,
   appendAuditEntries,

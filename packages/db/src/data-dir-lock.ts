@@ -17,8 +17,8 @@ export function lockDataDir(dataDir: string): () => void {
       return () => rmSync(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(file, 'utf8').trim());
-      if (owner && owner !== process.pid && isAlive(owner)) {
+      const owner = dataDirInUseBy(dataDir);
+      if (owner !== undefined) {
         throw new AppError(
           'ERR_UNAVAILABLE',
           `the embedded database ${dataDir} is in use by process ${owner} (probably \`dinhdanh serve\`). ` +
@@ -29,6 +29,21 @@ export function lockDataDir(dataDir: string): () => void {
     }
   }
   throw new Error(`could not lock ${dataDir}`);
+}
+
+/**
+ * The pid of another live process holding the data directory's lock, if any. Lets a command
+ * that must not share the directory (a backup) refuse with its own advice before opening it.
+ */
+export function dataDirInUseBy(dataDir: string): number | undefined {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(path.join(dataDir, 'dinhdanh.lock'), 'utf8').trim());
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return owner && owner !== process.pid && isAlive(owner) ? owner : undefined;
 }
 
 function isAlive(pid: number): boolean {

@@ -1,3 +1,13 @@
+export {
+  type BackupResult,
+  type BackupTarget,
+  backupDatabase,
+  type RestoreProgress,
+  type RestoreResult,
+  restoreDatabase,
+} from './backup/backup.ts';
+export type { BackupManifest } from './backup/backup-file.ts';
+export type { CountRows, Inventory } from './backup/backup-inventory.ts';
 export { csvField, csvRow, parseCsv, parseCsvLine } from './csv.ts';
 export {
   type BulkSession,

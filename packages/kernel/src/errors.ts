@@ -386,6 +386,38 @@ export const errorCatalogue = {
     en: 'The ID card QR code is malformed.',
   },
   // ── end of Chip card: issuance ──
+  // ── Operations: backup and restore ──
+  ERR_DATABASE_IN_USE: {
+    status: 409,
+    vi: 'Cơ sở dữ liệu đang được tiến trình khác dùng; hãy dừng máy chủ (dinhdanh serve) trước.',
+    en: 'The database is in use by another process; stop the server (dinhdanh serve) first.',
+  },
+  ERR_BACKUP_INVALID: {
+    status: 400,
+    vi: 'Tệp không phải bản sao lưu dinhdanh, hoặc đã bị hỏng; không có gì bị thay đổi.',
+    en: 'The file is not a dinhdanh backup, or it is damaged; nothing was changed.',
+  },
+  ERR_BACKUP_INCOMPATIBLE: {
+    status: 409,
+    vi: 'Bản sao lưu không khôi phục được vào cơ sở dữ liệu này; không có gì bị thay đổi.',
+    en: 'The backup cannot be restored into this database; nothing was changed.',
+  },
+  ERR_BACKUP_TOOL: {
+    status: 500,
+    vi: 'Không có công cụ sao lưu PostgreSQL (pg_dump, pg_restore) phù hợp với phiên bản máy chủ.',
+    en: 'No PostgreSQL backup tools (pg_dump, pg_restore) suitable for the server version were found.',
+  },
+  ERR_BACKUP_FAILED: {
+    status: 500,
+    vi: 'Sao lưu hoặc khôi phục thất bại.',
+    en: 'The backup or restore failed.',
+  },
+  ERR_RESTORE_TARGET_NOT_EMPTY: {
+    status: 409,
+    vi: 'Nơi khôi phục đã có dữ liệu; thêm --force để thay thế (dữ liệu cũ được giữ lại, không bị xoá).',
+    en: 'The restore target already holds data; add --force to replace it (the old data is kept, not deleted).',
+  },
+  // ── end of Operations: backup and restore ──
 } as const satisfies Record<string, { status: number; vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

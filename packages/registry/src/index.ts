@@ -70,5 +70,6 @@ export {
   textArrayLiteral,
 } from './person/person.state.ts';
 export { RecordedPersonReads } from './person/recorded-reads.ts';
+export { countRegistry } from './registry.counts.ts';
 export { type RegistryRoutesOptions, registryRoutes } from './registry.routes.ts';
 export { type SeedOptions, type SeedProgress, seedPopulation } from './seed/seed.service.ts';

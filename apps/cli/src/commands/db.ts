@@ -1,12 +1,11 @@
 import { loadConfig } from '@dinhdanh/kernel';
 import { openConfiguredDatabase, prepareDatabase } from '@dinhdanh/server';
 import type { Command } from 'commander';
+import { registerDbBackupCommands } from './db-backup.ts';
 
 export function registerDbCommands(program: Command): void {
-  program
-    .command('db')
-    .description('Database administration')
-    .command('migrate')
+  const db = program.command('db').description('Database administration');
+  db.command('migrate')
     .description('Apply pending migrations and load reference data (administrative units)')
     .action(async () => {
       const database = await openConfiguredDatabase(loadConfig());
@@ -17,4 +16,5 @@ export function registerDbCommands(program: Command): void {
         await database.close();
       }
     });
+  registerDbBackupCommands(db);
 }
