@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cardOfficerRoutes, cardRoutes, cardTrustLoader } from '@dinhdanh/card';
-import { type Database, ping } from '@dinhdanh/db';
+import type { Database } from '@dinhdanh/db';
 import {
   type AgencyAuthenticator,
   agencyAdminRoutes,
@@ -59,12 +59,19 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerFactory,
+  LogController,
+} from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { sendProblem, toAppError } from './errors.ts';
+import { registerHealthRoutes } from './health.ts';
 import { exchangeBacklogGauges, registerMetrics } from './metrics.ts';
 import { relyingPartyAuthenticator } from './relying-party-auth.ts';
+import { installRequestGuards } from './request-guards.ts';
 
 export interface AppDeps {
   config: Config;
@@ -86,6 +93,8 @@ export interface AppDeps {
   exchange?: { providerKeys?: PrivateJwk[]; redis?: Redis | undefined };
   /** The key store (serve passes the platform's); defaults to the file store in the keys directory. */
   keys?: KeyStore;
+  /** serve: the HTTP server it already listens on (it answers 503 until the app is ready). */
+  serverFactory?: FastifyServerFactory;
 }
 
 /** The exchange API's resource indicator: the audience of agencies' access tokens. */
@@ -158,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(given) ? given : randomUUID();
     },
     trustProxy: false,
+    ...(deps.serverFactory ? { serverFactory: deps.serverFactory } : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -233,11 +243,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const metrics = registerMetrics(app);
+  installRequestGuards(app, {
+    readDeadlineMs: config.requestDeadlineMs,
+    writeDeadlineMs: config.writeDeadlineMs,
+    maxInFlight: config.maxInFlight,
+    metrics,
+    database,
+    logger,
+  });
   // The provider's issuer, and the origin the card and exchange APIs name as their audience.
   const publicIssuer = config.issuer ?? `http://${config.host}:${config.port}`;
-  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
-    const ok = await ping(database);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', database: database.kind });
+  let natsStatus: (() => 'ok' | 'failing' | 'off') | undefined;
+  registerHealthRoutes(app, {
+    database,
+    redis: deps.oidc?.redis ?? deps.exchange?.redis,
+    nats: () => natsStatus?.() ?? 'off',
   });
 
   const ctx: RegistryContext = {
@@ -466,6 +486,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         deadAfterMs: config.webhookDeadAfterHours * 3_600_000,
       },
     });
+    natsStatus = eventWorkers.natsStatus;
     app.addHook('onClose', async () => eventWorkers.stop());
   }
   // ── end of exchange ──

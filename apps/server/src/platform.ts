@@ -1,6 +1,6 @@
 import { auditMigrations, SUBJECT_KEY_NAME } from '@dinhdanh/audit';
 import { cardMigrations } from '@dinhdanh/card';
-import { type Database, type Migration, migrate, openDatabase } from '@dinhdanh/db';
+import { type Database, type DatabaseLimits, type Migration, migrate, openDatabase } from '@dinhdanh/db';
 import { exchangeMigrations } from '@dinhdanh/exchange';
 import { identityMigrations } from '@dinhdanh/identity';
 import { type Config, FileKeyStore, type KeyStore } from '@dinhdanh/kernel';
@@ -28,9 +28,36 @@ export async function prepareDatabase(database: Database): Promise<{ applied: st
   return { applied };
 }
 
+/**
+ * The server's database limits, derived from a read's deadline: a statement may use all of it,
+ * waiting on a lock half of it (so the caller still gets a clear answer in time), waiting for a
+ * pooled connection all of it.
+ */
+export function serverDatabaseLimits(config: Config): DatabaseLimits {
+  return {
+    statementTimeoutMs: config.requestDeadlineMs,
+    lockTimeoutMs: Math.max(50, Math.floor(config.requestDeadlineMs / 2)),
+    acquireTimeoutMs: config.requestDeadlineMs,
+    idleInTransactionTimeoutMs: Math.max(60_000, config.writeDeadlineMs * 2),
+  };
+}
+
+export interface OpenOptions {
+  /** The server's limits (see serverDatabaseLimits); CLI jobs run unlimited. */
+  limits?: DatabaseLimits;
+  /** Told of connections the database ends (restarts, failovers). */
+  onConnectionError?: (error: Error) => void;
+}
+
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in the data dir. */
-export function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+export function openConfiguredDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
+  return openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    limits: options.limits,
+    onConnectionError: options.onConnectionError,
+  });
 }
 
 /**
@@ -78,8 +105,11 @@ export interface Platform {
 }
 
 /** Opens, migrates and loads what every command and the server need. */
-export async function openPlatform(config: Config, options: { migrate?: boolean } = {}): Promise<Platform> {
-  const database = await openConfiguredDatabase(config);
+export async function openPlatform(
+  config: Config,
+  options: { migrate?: boolean } & OpenOptions = {},
+): Promise<Platform> {
+  const database = await openConfiguredDatabase(config, options);
   try {
     if (options.migrate ?? true) await prepareDatabase(database);
     const units = await AdminUnits.load(database.db);

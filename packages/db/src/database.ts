@@ -36,6 +36,14 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite only: a dump of the data directory, used as a template for test databases. */
   dumpDataDir?(): Promise<Blob>;
+  /** Connections open, idle and requests waiting for one (PostgreSQL's pool; PGlite has one session). */
+  poolStats(): PoolStats;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 // DATE stays a 'YYYY-MM-DD' string (a civil date has no time zone); BIGINT becomes a number
@@ -56,16 +64,62 @@ export interface DatabaseOptions {
   /** A PGlite data-directory dump to start from (test templates). */
   loadDataDir?: Blob | undefined;
   poolSize?: number | undefined;
+  /**
+   * PostgreSQL: limits that keep a stalled database from hanging its callers (see DatabaseLimits).
+   * The server sets them from its request deadline; without them (CLI jobs, tests) nothing is limited.
+   */
+  limits?: DatabaseLimits | undefined;
+  /** PostgreSQL: told of each connection the server ends (restart, failover); the pool replaces it. */
+  onConnectionError?: ((error: Error) => void) | undefined;
+}
+
+/**
+ * Every connection's defaults, so a locked table or a stalled server costs a caller a bounded
+ * wait and a clear error, never a hang. Jobs that legitimately run long (bulk loads, migrations)
+ * lift the statement and lock limits inside their own transaction (`bulk` does).
+ */
+export interface DatabaseLimits {
+  /** A statement running longer is cancelled (SQLSTATE 57014). */
+  statementTimeoutMs: number;
+  /** A statement waiting longer for a lock gives up (SQLSTATE 55P03). */
+  lockTimeoutMs: number;
+  /** Waiting for a pooled connection (or for a new one to connect) longer fails. */
+  acquireTimeoutMs: number;
+  /** A session idle inside an open transaction longer is ended by the server, releasing its locks. */
+  idleInTransactionTimeoutMs: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options);
+  return options.url ? openPostgres(options.url, options) : openPglite(options);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const limits = options.limits;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // pg_stat_activity then shows which process holds which connection (several workers, hosts).
+    application_name: `dinhdanh:${process.pid}`,
+    ...(limits
+      ? {
+          connectionTimeoutMillis: limits.acquireTimeoutMs,
+          statement_timeout: limits.statementTimeoutMs,
+          lock_timeout: limits.lockTimeoutMs,
+          idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+        }
+      : {}),
+  });
+  const onConnectionError = options.onConnectionError ?? (() => {});
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  pool.on('error', onConnectionError);
+  // pg-pool listens for errors only on idle clients. A checked-out client whose server goes away
+  // between two statements (a transaction in progress, a restart with `terminating connection due
+  // to administrator command`) emits 'error' with nobody listening, which would end the process.
+  // This listener stays for the client's life; the client is marked unusable and the pool drops it
+  // on release.
+  pool.on('connect', (client) => {
+    client.on('error', onConnectionError);
+  });
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
@@ -81,7 +135,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     exec: (sql) => withClient(async (client) => void (await client.query(sql))),
     bulk: (fn) =>
       withClient(async (client) => {
-        await client.query('BEGIN');
+        // Bulk jobs (seeding, imports, migrations) run as long as they need.
+        await client.query('BEGIN; SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
         try {
           const result = await fn({
             exec: async (sql) => void (await client.query(sql)),
@@ -100,6 +155,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
           throw error;
         }
       }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       // Kysely ends the pool only if it used it; raw exec/bulk use it directly.
       await db.destroy();
@@ -163,6 +219,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
         }
       }),
     dumpDataDir: () => mutex.run(() => pglite.dumpDataDir('none')),
+    poolStats: () => ({ total: 1, idle: mutex.busy ? 0 : 1, waiting: mutex.waiting }),
     close: async () => {
       if (closed) return;
       closed = true;

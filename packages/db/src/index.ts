@@ -14,10 +14,13 @@ export {
   type CopyChunk,
   type CopyInput,
   type Database,
+  type DatabaseLimits,
   type DatabaseOptions,
   type Db,
   openDatabase,
+  type PoolStats,
 } from './database.ts';
+export { type DatabaseFault, databaseFault } from './database-errors.ts';
 export { type Migration, migrate, ping, readMigrations } from './migrate.ts';
 export { Mutex } from './mutex.ts';
 export { findPostgresBinDir } from './postgres-bin.ts';

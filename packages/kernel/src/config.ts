@@ -63,6 +63,16 @@ export const Config = z
     webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000),
     /** Hours a webhook delivery is retried before it becomes a dead letter. */
     webhookDeadAfterHours: z.coerce.number().min(0.001).max(720),
+    /**
+     * A read (GET, HEAD) not answered within this many ms gets 503 + Retry-After. The database's
+     * statement timeout is this deadline, its lock timeout half of it, and the wait for a pooled
+     * connection the same, so a stalled database fails a request within its deadline.
+     */
+    requestDeadlineMs: z.coerce.number().int().min(100).max(600_000),
+    /** The same for writes (several statements, password hashing): longer than a read's. */
+    writeDeadlineMs: z.coerce.number().int().min(100).max(600_000),
+    /** Requests in progress per process beyond which new ones are shed at once with 503. */
+    maxInFlight: z.coerce.number().int().min(1).max(1_000_000),
   })
   .superRefine((config, ctx) => {
     if (config.smsGateway === 'http' && !config.smsGatewayUrl)
@@ -151,6 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workers: env.DINHDANH_WORKERS ?? 1,
     webhookTimeoutMs: env.DINHDANH_WEBHOOK_TIMEOUT_MS ?? 10_000,
     webhookDeadAfterHours: env.DINHDANH_WEBHOOK_DEAD_AFTER_HOURS ?? 72,
+    requestDeadlineMs: env.DINHDANH_REQUEST_DEADLINE_MS ?? 5_000,
+    writeDeadlineMs: env.DINHDANH_WRITE_DEADLINE_MS ?? 15_000,
+    maxInFlight: env.DINHDANH_MAX_IN_FLIGHT ?? 2_048,
     ...overrides,
   };
   const parsed = Config.safeParse(raw);

@@ -47,6 +47,16 @@ export const errorCatalogue = {
     vi: 'Dịch vụ tạm thời không sẵn sàng.',
     en: 'The service is temporarily unavailable.',
   },
+  ERR_DEADLINE_EXCEEDED: {
+    status: 503,
+    vi: 'Yêu cầu không hoàn thành trong thời hạn cho phép. Vui lòng thử lại sau.',
+    en: 'The request could not be completed within its deadline. Try again later.',
+  },
+  ERR_OVERLOADED: {
+    status: 503,
+    vi: 'Hệ thống đang quá tải, vui lòng thử lại sau giây lát.',
+    en: 'The service is overloaded; try again shortly.',
+  },
   ERR_CONFIG_INVALID: { status: 500, vi: 'Cấu hình không hợp lệ.', en: 'The configuration is invalid.' },
 
   ERR_ID_NUMBER_INVALID: {

@@ -43,7 +43,11 @@ async function printDemoCitizen(db: Db, url: string) {
  */
 async function superviseWorkers(count: number, host: string, port: number): Promise<void> {
   let stopping = false;
-  const fork = () => cluster.fork({ DINHDANH_WORKERS: String(count) });
+  const startedAt = new Map<number, number>();
+  const fork = () => {
+    const worker = cluster.fork({ DINHDANH_WORKERS: String(count) });
+    startedAt.set(worker.id, Date.now());
+  };
   for (let i = 0; i < count; i++) fork();
   let listening = 0;
   cluster.on('listening', () => {
@@ -51,10 +55,22 @@ async function superviseWorkers(count: number, host: string, port: number): Prom
     if (listening === count)
       process.stdout.write(`dinhdanh: ${count} processes listening on http://${host}:${port}\n`);
   });
+  // Replacements back off while workers keep dying young (a crash loop), up to 30 s between
+  // tries, and never give up: a worker waits for an unavailable database instead of exiting, so a
+  // loop means a defect an operator must see in the log, not a reason to leave the port dead.
+  let quickDeaths = 0;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
-    setTimeout(fork, 1_000);
+    const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
+    startedAt.delete(worker.id);
+    quickDeaths = lived > 60_000 ? 0 : quickDeaths + 1;
+    const delayMs = Math.min(30_000, 500 * 2 ** Math.min(quickDeaths, 6));
+    process.stderr.write(
+      `worker ${worker.process.pid} exited (${signal ?? code}) after ${Math.round(lived / 1000)} s; starting another in ${delayMs} ms\n`,
+    );
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, delayMs);
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {

@@ -25,6 +25,11 @@ export interface EventWorkerOptions {
 export interface EventWorkers {
   /** Runs the follower, the dispatcher and the publisher once now, without waiting for their timers. */
   wake(): void;
+  /**
+   * NATS as the publisher last found it: `ok` after a successful turn, `failing` while turns fail
+   * (events wait in the outbox meanwhile), `off` without NATS_URL.
+   */
+  natsStatus(): 'ok' | 'failing' | 'off';
   stop(): Promise<void>;
 }
 
@@ -111,6 +116,7 @@ export function startEventWorkers(ctx: ExchangeContext, options: EventWorkerOpti
 
   return {
     wake: run,
+    natsStatus: () => (publisher ? (natsFailures > 0 ? 'failing' : 'ok') : 'off'),
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -60,6 +60,8 @@ export async function matchingRoutes(app: FastifyInstance, options: MatchingRout
     '/matching-jobs',
     {
       bodyLimit: maxUploadBytes,
+      // A multi-gigabyte upload takes as long as the network needs; each statement stays limited.
+      config: { deadlineMs: 0 },
       schema: {
         tags: ['exchange'],
         summary: 'Uploads a file of records (CSV or NDJSON) for matching against the registry',
@@ -127,6 +129,8 @@ export async function matchingRoutes(app: FastifyInstance, options: MatchingRout
   api.get(
     '/matching-jobs/:jobId/report',
     {
+      // Streamed for as long as the report is; each chunk's statement stays limited.
+      config: { deadlineMs: 0 },
       schema: {
         tags: ['exchange'],
         summary: 'The report of a finished job, streamed in the format of the upload',
