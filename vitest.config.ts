@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
-          exclude: [...dbTests, '**/node_modules/**', '**/*.e2e.test.ts'],
+          exclude: [...dbTests, '**/node_modules/**', '**/*.e2e.test.ts', '**/*.fault.test.ts'],
           // A few unit tests run the CLI as a child process.
           testTimeout: 60_000,
         },
@@ -42,6 +42,15 @@ export default defineConfig({
           // CLI tests spawn a process per command (PGlite: several seconds each on a busy machine).
           testTimeout: 180_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          // Fault injection: each file runs its own PostgreSQL (and Redis, NATS) and restarts them.
+          name: 'faults',
+          include: ['apps/*/test/**/*.fault.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -13,6 +13,7 @@ export {
   findPostgresBinDir,
   freePort,
   POSTGRES_MISSING_MESSAGE,
+  restartableServer,
   startPostgresCluster,
   waitForPort,
 } from './postgres-cluster.ts';

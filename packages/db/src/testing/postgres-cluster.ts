@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,8 +43,39 @@ export async function waitForPort(port: number, ms = 5_000): Promise<boolean> {
   return false;
 }
 
+/**
+ * A test server (redis-server, nats-server) that can be taken down and brought back on the same
+ * port, as fault tests need: `up()` starts it and waits for its port, `down()` stops it.
+ */
+export function restartableServer(
+  port: number,
+  start: () => ChildProcess,
+): { up(): Promise<void>; down(): Promise<void> } {
+  let child: ChildProcess | undefined;
+  return {
+    async up() {
+      child = start();
+      await waitForPort(port);
+    },
+    down: () =>
+      new Promise<void>((resolve) => {
+        const running = child;
+        child = undefined;
+        if (!running || running.exitCode !== null || running.signalCode !== null) return resolve();
+        running.once('exit', () => resolve());
+        running.kill('SIGTERM');
+      }),
+  };
+}
+
 export interface PostgresCluster {
   url: string;
+  port: number;
+  /** Fault tests: stops the server (`fast` ends sessions, as a failover or maintenance does). */
+  halt(mode?: 'fast' | 'immediate'): void;
+  /** Fault tests: starts a halted server again on the same port and data. */
+  resume(): void;
+  /** Stops the server for good and removes its files. */
   stop(): void;
 }
 
@@ -93,26 +124,35 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     '-c max_connections=200',
     '-c shared_buffers=256MB',
   ].join(' ');
-  run('pg_ctl', [
-    '-D',
-    dataDir,
-    '-o',
-    options,
-    '-l',
-    path.join(dir, 'server.log'),
-    '-w',
-    '-t',
-    '60',
-    'start',
-  ]);
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      dataDir,
+      '-o',
+      options,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
+  start();
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    halt(mode = 'fast') {
+      run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
+    },
+    resume: start,
     stop() {
       if (stopped) return;
       stopped = true;
       try {
-        run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+        // A server a fault test left halted has no postmaster.pid: nothing to stop.
+        if (existsSync(path.join(dataDir, 'postmaster.pid')))
+          run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

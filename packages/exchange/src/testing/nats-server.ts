@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, waitForPort } from '@dinhdanh/db/testing';
+import { freePort, restartableServer } from '@dinhdanh/db/testing';
 
 /** Where Debian's `nats-server` package puts the server. */
 export const NATS_SERVER_BINARY = '/usr/sbin/nats-server';
@@ -21,23 +21,13 @@ export const natsServerAvailable = () => existsSync(NATS_SERVER_BINARY);
 export async function startNatsServer(): Promise<NatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-nats-'));
-  let child: ChildProcess | undefined;
-  const up = async () => {
-    child = spawn(
+  const { up, down } = restartableServer(port, () =>
+    spawn(
       NATS_SERVER_BINARY,
       ['--addr', '127.0.0.1', '--port', String(port), '--jetstream', '--store_dir', storeDir],
       { stdio: 'ignore' },
-    );
-    await waitForPort(port);
-  };
-  const down = () =>
-    new Promise<void>((resolve) => {
-      const running = child;
-      child = undefined;
-      if (!running || running.exitCode !== null || running.signalCode !== null) return resolve();
-      running.once('exit', () => resolve());
-      running.kill('SIGTERM');
-    });
+    ),
+  );
   await up();
   return {
     url: `nats://127.0.0.1:${port}`,
