@@ -87,6 +87,31 @@ describe.skipIf(!findPostgresBinDir())('database faults (real PostgreSQL)', () =
     }
   });
 
+  it('connections ended by the server again and again under load (pg_terminate_backend): the process survives, nothing acknowledged is lost', async () => {
+    const server = await startServer(fault.env, { extraEnv: fastDeadlines });
+    try {
+      const load = steadyLoad(() => server.url, fault, { readers: 4, writers: 4 });
+      await sleep(500);
+      // Each round ends every connection of the server mid-work: some idle in the pool, some
+      // checked out between two statements of a transaction — the case that once killed the process.
+      for (let round = 0; round < 15; round++) {
+        await fault.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'dinhdanh:%'",
+        );
+        await sleep(150);
+      }
+      await sleep(1_000);
+      const outcomes = await load.stop();
+      expectSurvived(server);
+      // Served, or 503 with Retry-After: never a 500 or a dropped connection.
+      expect(Object.keys(tally(outcomes)).every((key) => key === '200' || key === '503')).toBe(true);
+      expect(outcomes.at(-1)?.status).toBe(200);
+      expect(await missingWrites(fault, outcomes)).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('a locked table: requests answer 503 within their deadline, succeed once it is released, and leave nothing half-written', async () => {
     const server = await startServer(fault.env, { extraEnv: fastDeadlines });
     const locker = new pg.Client({ connectionString: fault.databaseUrl });

@@ -47,6 +47,8 @@ export async function createTestApp(
     identity?: Partial<Omit<IdentityContextOptions, 'config' | 'registry' | 'logger' | 'officerTokenKey'>>;
     /** Extra configuration (environment variables), e.g. a keys directory. */
     env?: Record<string, string>;
+    /** Test-only routes added before the app is ready (guards, deadlines). */
+    routes?: (app: FastifyInstance) => void;
   } = {},
 ): Promise<TestApp> {
   const database = await testDatabase();
@@ -78,6 +80,7 @@ export async function createTestApp(
     logger: createLogger('silent'),
     clock,
   }).catch(failedStart);
+  options.routes?.(app);
   await app.ready().catch(async (error) => {
     await app.close();
     return failedStart(error);
