@@ -72,7 +72,7 @@ export interface ServerProcess {
   child: ChildProcess;
   url: string;
   port: number;
-  /** Everything it wrote to stderr (warnings are expected during a fault; crashes show here). */
+  /** Everything it wrote, logs included (warnings are expected during a fault; crashes show here). */
   stderr(): string;
   /** The processes serving: the server itself, or with --workers the supervisor's children. */
   workerPids(): number[];
@@ -89,12 +89,14 @@ export async function startServer(
   if (options.workers) args.push('--workers', String(options.workers));
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, ...options.extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  const collect = (chunk: Buffer) => {
     stderr += chunk.toString();
-  });
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   const server: ServerProcess = {
     child,

@@ -80,7 +80,11 @@ describe.skipIf(!findPostgresBinDir() || !redisServerAvailable() || !natsServerA
         try {
           const jsm = await jetstreamManager(connection);
           const streamed = async () => (await jsm.streams.info('DINHDANH_EVENTS')).state.messages;
+          const natsBackAt = Date.now();
           expect(await waitFor(async () => (await streamed()) === (await events()), 90_000)).toBe(true);
+          process.stdout.write(
+            `redis/nats: ${JSON.stringify(tally(outcomes))} during both restarts; ${await events()} events all in JetStream ${((Date.now() - natsBackAt) / 1000).toFixed(1)} s after the load stopped\n`,
+          );
         } finally {
           await connection.close();
         }

@@ -113,6 +113,13 @@ export function registerServeCommand(program: Command): void {
           return;
         }
         const logger = createLogger(config.logLevel);
+        // A defect nobody handled leaves the process in an unknown state: say so, then exit so the
+        // supervisor (systemd, Kubernetes, serve --workers) starts a clean one.
+        for (const event of ['uncaughtException', 'unhandledRejection'] as const)
+          process.on(event, (error: unknown) => {
+            logger.fatal({ err: error, event }, 'unhandled error; exiting');
+            process.exit(1);
+          });
         const running = await serve(config, {
           logger,
           handleSignals: true,
