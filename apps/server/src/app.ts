@@ -67,6 +67,7 @@ import Fastify, {
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { devOutboxPage } from './demo/dev-outbox-page.ts';
 import { sendProblem, toAppError } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { exchangeBacklogGauges, registerMetrics } from './metrics.ts';
@@ -300,6 +301,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (identity) app.decorate('identity', identity);
   if (identity && config.roles.includes('idp')) {
     await app.register(identityRoutes, { prefix: '/api/identity/v1', ctx: identity });
+    if (config.mode !== 'production') devOutboxPage(app, identity);
   }
 
   if (identity && config.roles.includes('audit')) {
