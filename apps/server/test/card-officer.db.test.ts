@@ -175,6 +175,45 @@ describe('officer card API', () => {
     expect(API).toBe('/api/identity/v1');
   });
 
+  it('takes the card in force when two were issued the same day (same card number, same issue date)', async () => {
+    const post = identityClient(t).post;
+    const idNumber = await registerPerson(t, officer, {
+      fullName: 'Đặng Thị Giang',
+      fingerprints: true,
+      dateOfBirth: '1988-11-12',
+      phone: '0966666666',
+    });
+    await t.citizenSession(idNumber);
+    const first = (await card('/cards', { idNumber }, officer)).json();
+    const second = (await card('/cards', { idNumber }, officer)).json();
+    expect(second.card.issueDate).toBe(first.card.issueDate);
+    const level2 = (files: Record<string, string>) =>
+      post(
+        '/officer/level2',
+        { idNumber, chip: chipOf(files), fingerprint: { image: captureJpeg } },
+        auth(officer),
+      );
+
+    // The replaced card verifies as genuine but is not the current one, at the counter and for level 2.
+    const replaced = await card('/cards/verifications', verifyBody(first.files), officer);
+    expect(replaced.json()).toMatchObject({
+      registry: { consistent: false, findings: ['not_current_card'] },
+    });
+    expect(replaced.json().registry.card).toMatchObject({ status: 'replaced' });
+    const refused = await level2(first.files);
+    expect(refused.json().code, refused.body).toBe('ERR_CARD_VERIFICATION_FAILED');
+    expect(refused.json().failures).toEqual(['not_current_card']);
+
+    const current = await card('/cards/verifications', verifyBody(second.files), officer);
+    expect(current.json()).toMatchObject({
+      valid: true,
+      registry: { consistent: true, card: { status: 'active' } },
+    });
+    const raised = await level2(second.files);
+    expect(raised.statusCode, raised.body).toBe(200);
+    expect(raised.json()).toMatchObject({ level: 2, level2Card: { issueDate: second.card.issueDate } });
+  });
+
   it('refuses a revoked card for level 2', async () => {
     const post = identityClient(t).post;
     const idNumber = await registerPerson(t, officer, {

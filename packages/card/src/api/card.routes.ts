@@ -126,7 +126,7 @@ export async function cardRoutes(app: FastifyInstance, options: CardRoutesOption
       // another check failed: that reading is an access to the person's data, so it is logged.
       const authentic = verification.signature.status === 'passed' && verification.chain.status === 'passed';
       const registryCheck = authentic
-        ? await checkAgainstRegistry(registry, verification.dg1, verification.dg13)
+        ? await checkAgainstRegistry(registry, verification.dg1, verification.dg13, bytesOf(body.sod))
         : undefined;
       const idNumber = registryCheck?.idNumber;
       if (idNumber && registryCheck?.findings[0] !== 'person_not_found') {

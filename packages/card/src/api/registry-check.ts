@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { foldVietnamese } from '@dinhdanh/kernel';
 import { findPerson, type RegistryContext } from '@dinhdanh/registry';
 import type { Dg13 } from '../lds/lds.parser.ts';
@@ -32,28 +33,62 @@ export function idNumberOnChip(dg1: Mrz | undefined, dg13: Dg13 | undefined): st
   return fromMrz ?? null;
 }
 
+interface RecordedCard {
+  issueDate?: string;
+  expiryDate?: string | null;
+  status?: string;
+  sodHash?: string | null;
+}
+
+/**
+ * Which of the person's recorded cards the chip is. A card's number is the ID number, so a card
+ * recorded with its EF.SOD hash is known by that hash alone (two cards may share an issue date);
+ * a card recorded without one, by its issue date — the one in force when several share it.
+ */
+function recordedCard(
+  cards: readonly RecordedCard[],
+  sod: Uint8Array | undefined,
+  chipIssueDate: string | undefined,
+): RecordedCard | undefined {
+  const sodHash = sod ? createHash('sha256').update(sod).digest('hex') : undefined;
+  const byHash = sodHash ? cards.find((card) => card.sodHash === sodHash) : undefined;
+  if (byHash) return byHash;
+  const sameDay = chipIssueDate
+    ? cards.filter((card) => !card.sodHash && card.issueDate === chipIssueDate)
+    : [];
+  return sameDay.find((card) => card.status === 'active') ?? sameDay.at(-1);
+}
+
 /**
  * Cross-checks what a (cryptographically verified) chip says against the registry: the person
  * exists and is alive, the card is their current one and not revoked, and the name and date of
  * birth agree. The chip's data is never trusted over the registry; disagreements are reported.
+ * `sod` (the chip's EF.SOD as read) tells the card apart from others issued the same day.
  */
 export async function checkAgainstRegistry(
   ctx: RegistryContext,
   dg1: Mrz | undefined,
   dg13: Dg13 | undefined,
+  sod?: Uint8Array,
 ): Promise<RegistryCheck> {
   const idNumber = idNumberOnChip(dg1, dg13);
   const findings: RegistryFinding[] = [];
   const person = idNumber ? await findPerson(ctx, idNumber) : undefined;
   if (!person) return { idNumber, consistent: false, findings: ['person_not_found'] };
   if (person.dateOfDeath) findings.push('person_deceased');
-  const cards = person.cards as Array<{ issueDate?: string; expiryDate?: string | null; status?: string }>;
+  const cards = person.cards as RecordedCard[];
   const chipIssueDate = isoOf(dg13?.issueDate);
-  const sameCard = chipIssueDate ? cards.find((card) => card.issueDate === chipIssueDate) : undefined;
-  const active = cards.find((card) => card.status === 'active');
+  const sameCard = recordedCard(cards, sod, chipIssueDate);
+  const active = cards.findLast((card) => card.status === 'active');
+  // Identified: the chip is known by its SOD or dated by DG13; a chip that is neither is only
+  // checked for an active card, as before hashes were kept.
+  const identifiable =
+    sameCard !== undefined ||
+    chipIssueDate !== undefined ||
+    (sod !== undefined && cards.some((card) => card.sodHash));
   if (sameCard?.status === 'revoked') findings.push('card_revoked');
   else if (!active) findings.push('no_active_card');
-  else if (chipIssueDate && active.issueDate !== chipIssueDate) findings.push('not_current_card');
+  else if (identifiable && sameCard !== active) findings.push('not_current_card');
   if (dg13?.fullName && foldVietnamese(dg13.fullName) !== foldVietnamese(person.fullName))
     findings.push('name_mismatch');
   const chipBirth = isoOf(dg13?.dateOfBirth);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError, vietnamDate } from '@dinhdanh/kernel';
 import {
   getPerson,
@@ -140,6 +141,7 @@ export async function issueCard(ctx: RegistryContext, input: IssueCardInput): Pr
     issuingAuthority: input.issuingAuthority ?? DEFAULT_ISSUING_AUTHORITY,
     expiryDate,
     documentSignerSerial: serialHex(input.signer.certificate),
+    sodHash: createHash('sha256').update(sod).digest('hex'),
     reason: input.reason,
   });
 

@@ -142,7 +142,9 @@ export async function verifyCardAsOfficer(
   const now = ctx.clock.now();
   const verification = verifyCard(files, { trust, at: now });
   const authentic = verification.signature.status === 'passed' && verification.chain.status === 'passed';
-  const registry = authentic ? await checkAgainstRegistry(ctx, verification.dg1, verification.dg13) : null;
+  const registry = authentic
+    ? await checkAgainstRegistry(ctx, verification.dg1, verification.dg13, files.sod)
+    : null;
   if (registry?.idNumber && registry.findings[0] !== 'person_not_found') {
     await appendAuditEntries(ctx.db, [
       {

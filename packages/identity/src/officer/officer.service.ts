@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkAgainstRegistry, verifyCard } from '@dinhdanh/card';
 import { AppError } from '@dinhdanh/kernel';
-import { assertCanWrite, findPerson, type Officer, type Person } from '@dinhdanh/registry';
+import { assertCanWrite, currentCard, findPerson, type Officer, type Person } from '@dinhdanh/registry';
 import { sql } from 'kysely';
 import { findAccountRow, insertAccount, isUniqueViolation } from '../account/account.repository.ts';
 import { getAccountByIdNumber } from '../account/account.service.ts';
@@ -62,14 +62,15 @@ async function checkChip(
   const failures: string[] = [...verification.failures];
   if (!verification.dg1 && !verification.dg13) failures.push('chip_data_missing');
   if (failures.length) return { failures };
-  const registry = await checkAgainstRegistry(ctx.registry, verification.dg1, verification.dg13);
+  const registry = await checkAgainstRegistry(ctx.registry, verification.dg1, verification.dg13, chip.sod);
   if (registry.idNumber !== person.idNumber) return { failures: ['other_persons_card'] };
   if (!registry.consistent || registry.card?.status !== 'active')
     return { failures: registry.findings.length ? registry.findings : ['not_current_card'] };
-  const record = person.cards.find((card) => card.issueDate === registry.card?.issueDate);
+  // Consistent means the chip is the card in force.
+  const record = currentCard(person);
   return {
     card: {
-      cardNumber: typeof record?.cardNumber === 'string' ? record.cardNumber : person.idNumber,
+      cardNumber: record?.cardNumber ?? person.idNumber,
       documentNumber: verification.dg1?.documentNumber ?? null,
       issueDate: registry.card.issueDate,
       documentSignerSerial: verification.chain.signer?.serialHex ?? null,

@@ -12,7 +12,8 @@ import { assertIdNumber } from '../person/person.service.ts';
 
 /**
  * A chip ID card as the person's record holds it (`cards`, newest last). On a CCCD the card
- * number is the 12-digit ID number, so a card is told apart from its predecessors by issue date.
+ * number is the 12-digit ID number, so cards are told apart by their chip's security object
+ * (`sodHash`), and by issue date only for cards recorded without it.
  */
 export const IdCard = z.object({
   cardNumber: z.string(),
@@ -25,6 +26,16 @@ export const IdCard = z.object({
   reason: z.string().nullable(),
   /** Serial (hex) of the Document Signer that signed the chip, for tracing a compromised signer. */
   documentSignerSerial: z.string().nullable(),
+  /**
+   * SHA-256 (hex) of the chip's EF.SOD: unique to each card (its signature and DG15 key differ), so
+   * a card replaced the same day it was issued is not taken for its successor. `null` on cards
+   * recorded before it was kept.
+   */
+  sodHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .default(null),
   revokedAt: z.string().nullable(),
 });
 export type IdCard = z.infer<typeof IdCard>;
@@ -37,6 +48,11 @@ export const CardIssueInput = z.object({
   documentSignerSerial: z
     .string()
     .regex(/^[0-9a-f]+$/)
+    .nullable()
+    .default(null),
+  sodHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
     .nullable()
     .default(null),
   /** Why a new card: first issue, renewal at an age, lost, damaged, data changed… */
@@ -90,6 +106,7 @@ export async function recordCardIssued(
       status: 'active',
       reason: issue.reason ?? null,
       documentSignerSerial: issue.documentSignerSerial,
+      sodHash: issue.sodHash,
       revokedAt: null,
     };
     const cards = [
