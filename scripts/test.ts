@@ -1,10 +1,12 @@
 // `npm test`: the whole suite — typecheck, lint, web build, then unit, database (PGlite and a
 // real PostgreSQL the run starts itself) and end-to-end tests. Stops at the first failing step.
 import { spawnSync } from 'node:child_process';
-import { findPostgresBinDir, POSTGRES_MISSING_MESSAGE } from '../packages/db/src/testing/postgres-cluster.ts';
+import { ensureSystemPackages, testSystemPackages } from './system-packages.ts';
 
-if (!findPostgresBinDir()) {
-  process.stderr.write(`\n✗ ${POSTGRES_MISSING_MESSAGE}\n\n`);
+// A fresh Debian machine lacks the servers and the browser the tests use: install them (as root)
+// or say which command does.
+if (!ensureSystemPackages(testSystemPackages)) {
+  process.stderr.write('\n✗ the test suite needs the packages above\n\n');
   process.exit(1);
 }
 

@@ -67,12 +67,14 @@ import Fastify, {
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { actorDirectory } from './actor-directory.ts';
 import { devOutboxPage } from './demo/dev-outbox-page.ts';
 import { sendProblem, toAppError } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { exchangeBacklogGauges, registerMetrics } from './metrics.ts';
 import { relyingPartyAuthenticator } from './relying-party-auth.ts';
 import { installRequestGuards } from './request-guards.ts';
+import { siteRoutes } from './site.ts';
 
 export interface AppDeps {
   config: Config;
@@ -176,7 +178,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Readable development logs show a request only when it failed or was slow; JSON logs show all.
+  const quietRequests = config.logFormat === 'pretty';
   app.addHook('onResponse', async (request, reply) => {
+    if (quietRequests && reply.statusCode < 400 && reply.elapsedTime < 1_000) return;
     request.log.info(
       {
         method: request.method,
@@ -268,11 +273,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rules: defaultRules,
     audit: { subjectSecret: deps.subjectSecret, auditReads: config.auditReads },
   };
+  // Access logs name agencies, services and account holders (identity is created below).
+  const names = actorDirectory(database.db, () => identity);
   if (config.roles.includes('registry')) {
     await app.register(registryRoutes, {
       prefix: '/api/registry/v1',
       ctx,
       officerTokenKey: deps.officerTokenKey,
+      actorDirectory: names,
     });
   }
 
@@ -309,6 +317,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       prefix: '/api/audit/v1',
       db: database.db,
       authenticateCitizen: citizenAuthenticator(identity),
+      units: deps.units,
+      actorDirectory: names,
     });
   }
 
@@ -492,6 +502,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => eventWorkers.stop());
   }
   // ── end of exchange ──
+
+  // The web app's front page and frame: the installation's mode, authority and demo pages.
+  if (config.roles.includes('web')) {
+    const idp = config.roles.includes('idp') && config.mode !== 'production';
+    await app.register(siteRoutes, {
+      prefix: '/api/site/v1',
+      config,
+      demoRelyingParty: idp && !!deps.oidc?.demoRelyingParty,
+      devOutbox: idp && !!identity?.devOutbox,
+    });
+  }
 
   const webDist = deps.webDist ?? defaultWebDist;
   if (config.roles.includes('web') && existsSync(webDist)) {

@@ -108,7 +108,7 @@ async function openWhenAvailable(
  * SIGINT/SIGTERM (new requests get 503, accepted ones finish, then the database closes).
  */
 export async function serve(config: Config, options: ServeOptions = {}): Promise<Running> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   let handler: Handler = notServing('starting');
   const server = createServer((request, response) => handler(request, response));
   // Slowloris guard and keep-alive below common load balancers' idle timeouts' expectations.

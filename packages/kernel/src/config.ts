@@ -19,6 +19,8 @@ export const Config = z
     port: z.coerce.number().int().min(0).max(65535),
     roles: z.array(Roles).min(1),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** `pretty`: short readable lines, requests only when they fail or are slow (development); `json` otherwise. */
+    logFormat: z.enum(['json', 'pretty']),
     /** HMAC secret for officer bearer tokens (base64url, ≥ 32 bytes). Required in production. */
     officerTokenSecret: z.string().min(43).optional(),
     /** People seeded on first start of an empty embedded database (development only). */
@@ -73,6 +75,11 @@ export const Config = z
     writeDeadlineMs: z.coerce.number().int().min(100).max(600_000),
     /** Requests in progress per process beyond which new ones are shed at once with 503. */
     maxInFlight: z.coerce.number().int().min(1).max(1_000_000),
+    /**
+     * The operating authority named in the web app's header and footer (e.g. "Công an tỉnh …").
+     * Absent: a neutral name of the open-source system, in the reader's language.
+     */
+    authorityName: z.string().trim().min(1).max(200).optional(),
   })
   .superRefine((config, ctx) => {
     if (config.smsGateway === 'http' && !config.smsGatewayUrl)
@@ -139,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: env.PORT ?? env.DINHDANH_PORT ?? 3000,
     roles: parseRoles(env.DINHDANH_ROLES) ?? [...allRoles],
     logLevel: env.DINHDANH_LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
+    logFormat: env.DINHDANH_LOG_FORMAT ?? (mode === 'development' ? 'pretty' : 'json'),
     officerTokenSecret: env.DINHDANH_OFFICER_TOKEN_SECRET || undefined,
     demoPeople: env.DINHDANH_DEMO_PEOPLE ?? 10_000,
     bodyLimit: env.DINHDANH_BODY_LIMIT ?? 1_048_576,
@@ -164,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     requestDeadlineMs: env.DINHDANH_REQUEST_DEADLINE_MS ?? 5_000,
     writeDeadlineMs: env.DINHDANH_WRITE_DEADLINE_MS ?? 15_000,
     maxInFlight: env.DINHDANH_MAX_IN_FLIGHT ?? 2_048,
+    authorityName: env.DINHDANH_AUTHORITY_NAME?.trim() || undefined,
     ...overrides,
   };
   const parsed = Config.safeParse(raw);

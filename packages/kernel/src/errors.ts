@@ -106,6 +106,16 @@ export const errorCatalogue = {
     vi: 'Cha hoặc mẹ không hợp lệ (giới tính, tuổi hoặc không tồn tại).',
     en: 'The father or mother is invalid (sex, age or not found).',
   },
+  ERR_PARENT_ALREADY_RECORDED: {
+    status: 409,
+    vi: 'Công dân đã có thông tin cha hoặc mẹ này; muốn thay đổi phải qua thủ tục xác định lại cha, mẹ, con.',
+    en: 'This father or mother is already recorded; changing them takes a re-determination of parentage.',
+  },
+  ERR_SEARCH_TOO_BROAD: {
+    status: 400,
+    vi: 'Chỉ xem được 10.000 kết quả đầu tiên; hãy thêm ngày sinh hoặc tỉnh để thu hẹp tìm kiếm.',
+    en: 'Only the first 10,000 results can be shown; add a date of birth or province to narrow the search.',
+  },
   ERR_FIELD_NOT_CORRECTABLE: {
     status: 400,
     vi: 'Trường này không được sửa bằng thủ tục điều chỉnh.',

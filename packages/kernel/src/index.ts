@@ -23,5 +23,6 @@ export {
   StaticKeyStore,
   writeFileExclusive,
 } from './keys.ts';
-export { createLogger, type Logger, redactedPaths } from './logger.ts';
+export { formatLogLine } from './log-format.ts';
+export { createLogger, type LogFormat, type Logger, redactedPaths } from './logger.ts';
 export { foldVietnamese, normaliseName } from './text.ts';

@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { prettyDestination } from './log-format.ts';
 
 export type { Logger };
 
@@ -19,9 +20,19 @@ export const redactedPaths = [
   '*.email',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * `json` (production, and anything a machine reads) or `pretty`: short lines for a person at a
+ * terminal (development). Both carry the same redacted fields.
+ */
+export type LogFormat = 'json' | 'pretty';
+
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
   return pino(
     { level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'dinhdanh' } },
-    destination,
+    destination ?? (format === 'pretty' ? prettyDestination() : undefined),
   );
 }

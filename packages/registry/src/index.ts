@@ -63,6 +63,7 @@ export {
   applyChanges,
   emptyPersonState,
   type PersonColumn,
+  searchPeoplePage,
   type PersonState,
   personColumns,
   rowToState,

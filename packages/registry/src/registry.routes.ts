@@ -25,6 +25,8 @@ import {
   RelationToHead,
   Relatives,
 } from './person/person.schema.ts';
+  PeopleSearchRequest,
+  PeopleSearchResult,
 import * as people from './person/person.service.ts';
 import { RecordedPersonReads } from './person/recorded-reads.ts';
 
@@ -42,7 +44,6 @@ export interface RegistryRoutesOptions {
 
 const IdParam = z.object({ idNumber: z.string().describe('12-digit personal identification number') });
 const HouseholdParam = z.object({ householdId: z.string() });
-const Summaries = z.object({ items: z.array(PersonSummary) });
 const HistoryEvent = z.object({
   version: z.number(),
   type: z.string(),
@@ -258,29 +259,23 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
         tags: ['registry'],
         summary:
           'Search by name (diacritics and case ignored, prefix) and date of birth, optionally in a province',
-        description: 'A POST so that names and dates of birth never appear in URLs or access logs.',
+        description:
+          'A POST so that names and dates of birth never appear in URLs or access logs. Pages of `limit` ' +
+          '(default 50) from `offset`, name order; `total` counts the matches up to 10,000 ' +
+          '(`totalCapped` when there are more), and results can be paged within those first 10,000.',
         security,
-        body: z.object({
-          fullName: z.string().min(1).max(100),
-          dateOfBirth: IsoDate.optional(),
-          provinceCode: z
-            .string()
-            .regex(/^\d{2}$/)
-            .optional(),
-          limit: z.number().int().min(1).max(200).optional(),
-        }),
-        response: { 200: Summaries },
+        body: PeopleSearchRequest,
+        response: { 200: PeopleSearchResult },
       },
     },
-    async (request) => ({
-      items: await auditedRead(
+    async (request) =>
+      auditedRead(
         ctx,
         accessor(request),
         'registry.person.search_result',
-        (scoped) => people.searchPeople(scoped, request.body),
-        (items) => items.map((item) => item.idNumber),
+        (scoped) => people.searchPeoplePage(scoped, request.body),
+        (page) => page.items.map((item) => item.idNumber),
       ),
-    }),
   );
 
   api.post(

@@ -112,7 +112,7 @@ export function registerServeCommand(program: Command): void {
           await superviseWorkers(workers, config.host, config.port);
           return;
         }
-        const logger = createLogger(config.logLevel);
+        const logger = createLogger(config.logLevel, undefined, config.logFormat);
         // A defect nobody handled leaves the process in an unknown state: say so, then exit so the
         // supervisor (systemd, Kubernetes, serve --workers) starts a clean one.
         for (const event of ['uncaughtException', 'unhandledRejection'] as const)

@@ -163,29 +163,53 @@ export async function findHouseholdMembers(db: Db, householdId: string): Promise
     .execute();
 }
 
-/** Name (folded, prefix) and optional date of birth and province. Exact name matches first. */
+export interface PeopleMatch {
+  nameKey: string;
+  dateOfBirth?: string | undefined;
+  provinceCode?: string | undefined;
+}
+
+/** The people whose folded name starts with `nameKey`, optionally born on a date and living in a province. */
+function matching(db: Db, query: PeopleMatch) {
+  const pattern = `${query.nameKey.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  let select = db.selectFrom('registry.person').where('name_key', 'like', pattern);
+  if (query.dateOfBirth) select = select.where('date_of_birth', '=', query.dateOfBirth);
+  if (query.provinceCode) select = select.where('permanent_province_code', '=', query.provinceCode);
+  return select;
+}
+
+/**
+ * A page of the people matching a name (folded, prefix), in name order. Exact name matches come
+ * first without a sort key of their own: `name_key` is `COLLATE "C"`, where a string sorts before
+ * every longer string it prefixes, so the order follows the (name_key, date_of_birth) index and a
+ * page reads only the rows up to its end.
+ */
 export async function searchPeople(
   db: Db,
-  query: {
-    nameKey: string;
-    dateOfBirth?: string | undefined;
-    provinceCode?: string | undefined;
-    limit: number;
-  },
+  query: PeopleMatch & { limit: number; offset?: number | undefined },
 ): Promise<SummaryRow[]> {
-  const pattern = `${query.nameKey.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  let select = db
-    .selectFrom('registry.person')
+  return matching(db, query)
     .select(summaryColumns)
-    .where('name_key', 'like', pattern)
-    .orderBy(sql`name_key = ${query.nameKey}`, 'desc')
     .orderBy('name_key')
     .orderBy('date_of_birth')
     .orderBy('id_number')
-    .limit(query.limit);
-  if (query.dateOfBirth) select = select.where('date_of_birth', '=', query.dateOfBirth);
-  if (query.provinceCode) select = select.where('permanent_province_code', '=', query.provinceCode);
-  return select.execute();
+    .limit(query.limit)
+    .offset(query.offset ?? 0)
+    .execute();
+}
+
+/** How many people match, counting no further than `cap + 1` rows (so a common name costs no more). */
+export async function countPeopleMatching(db: Db, query: PeopleMatch, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom(
+      matching(db, query)
+        .select(sql<number>`1`.as('one'))
+        .limit(cap + 1)
+        .as('m'),
+    )
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** A page of people in ID order (keyset pagination), optionally within one 2025 province. */

@@ -142,3 +142,36 @@ export const PersonSummary = Person.pick({
   dateOfDeath: true,
 });
 export type PersonSummary = z.infer<typeof PersonSummary>;
+
+/**
+ * How far search results can be paged, and where their count stops. Beyond it an officer narrows
+ * the search (date of birth, province) rather than pages on; a capped count keeps a common name
+ * as cheap as a rare one.
+ */
+export const SEARCH_WINDOW = 10_000;
+
+/** A search by name (diacritics and case ignored, prefix), sent in a POST body, never in a URL. */
+export const PeopleSearchRequest = z.object({
+  fullName: z.string().min(1).max(100),
+  dateOfBirth: IsoDate.optional(),
+  provinceCode: z
+    .string()
+    .regex(/^\d{2}$/)
+    .optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+  /** How many matches to skip (pages of `limit`), within the first SEARCH_WINDOW. */
+  offset: z.number().int().min(0).max(SEARCH_WINDOW).optional(),
+});
+export type PeopleSearchRequest = z.infer<typeof PeopleSearchRequest>;
+
+/** One page of search results and how many people match in all. */
+export const PeopleSearchResult = z.object({
+  items: z.array(PersonSummary),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  /** How many people match, up to SEARCH_WINDOW. */
+  total: z.number().int(),
+  /** True when more than `total` people match: the count stopped at SEARCH_WINDOW. */
+  totalCapped: z.boolean(),
+});
+export type PeopleSearchResult = z.infer<typeof PeopleSearchResult>;

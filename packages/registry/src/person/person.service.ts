@@ -3,7 +3,7 @@ import type { RegistryContext } from '../context.ts';
 import { decodeIdNumber } from '../id-number/id-number.ts';
 import { presentPerson, presentSummary } from './person.presenter.ts';
 import * as repo from './person.repository.ts';
-import type { Person, PersonSummary } from './person.schema.ts';
+import { type PeopleSearchResult, type Person, type PersonSummary, SEARCH_WINDOW } from './person.schema.ts';
 import { applyChanges, type PersonState, rowToState } from './person.state.ts';
 
 /** Throws ERR_ID_NUMBER_INVALID with the decoder's reason for a malformed or impossible number. */
@@ -70,26 +70,51 @@ export async function getPersonHistory(ctx: RegistryContext, idNumber: string) {
   }));
 }
 
-export async function searchPeople(
-  ctx: RegistryContext,
-  query: {
-    fullName: string;
-    dateOfBirth?: string | undefined;
-    provinceCode?: string | undefined;
-    limit?: number | undefined;
-  },
-): Promise<PersonSummary[]> {
+export interface PeopleSearchQuery {
+  fullName: string;
+  dateOfBirth?: string | undefined;
+  provinceCode?: string | undefined;
+  limit?: number | undefined;
+}
+
+function matchOf(ctx: RegistryContext, query: PeopleSearchQuery) {
   const nameKey = foldVietnamese(query.fullName);
   if (nameKey.length < 2) throw new AppError('ERR_VALIDATION', 'the name must have at least 2 letters');
   if (query.provinceCode && !ctx.units.find('2025', 'province', query.provinceCode))
     throw new AppError('ERR_ADMIN_UNIT_UNKNOWN', `no 2025 province with code ${query.provinceCode}`);
+  return { nameKey, dateOfBirth: query.dateOfBirth, provinceCode: query.provinceCode };
+}
+
+export async function searchPeople(ctx: RegistryContext, query: PeopleSearchQuery): Promise<PersonSummary[]> {
   const rows = await repo.searchPeople(ctx.db, {
-    nameKey,
-    dateOfBirth: query.dateOfBirth,
-    provinceCode: query.provinceCode,
+    ...matchOf(ctx, query),
     limit: Math.min(query.limit ?? 50, 200),
   });
   return rows.map((row) => stripRelation(presentSummary(row, ctx.units)));
+}
+
+/** One page of a search, with the number of matches (capped at SEARCH_WINDOW). */
+export async function searchPeoplePage(
+  ctx: RegistryContext,
+  query: PeopleSearchQuery & { offset?: number | undefined },
+): Promise<PeopleSearchResult> {
+  const match = matchOf(ctx, query);
+  const limit = Math.min(query.limit ?? 50, 200);
+  const offset = query.offset ?? 0;
+  if (offset + limit > SEARCH_WINDOW)
+    throw new AppError(
+      'ERR_SEARCH_TOO_BROAD',
+      `results can be paged up to the first ${SEARCH_WINDOW}; narrow the search`,
+    );
+  const rows = await repo.searchPeople(ctx.db, { ...match, limit, offset });
+  const count = await repo.countPeopleMatching(ctx.db, match, SEARCH_WINDOW);
+  return {
+    items: rows.map((row) => stripRelation(presentSummary(row, ctx.units))),
+    offset,
+    limit,
+    total: Math.min(count, SEARCH_WINDOW),
+    totalCapped: count > SEARCH_WINDOW,
+  };
 }
 
 function stripRelation({
