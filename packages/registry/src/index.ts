@@ -31,6 +31,7 @@ export {
   registerDivorce,
   registerGuardianship,
   registerMarriage,
+  registerParentage,
 } from './events/civil-events.service.ts';
 export { getHousehold, getHouseholdHistory } from './household/household.service.ts';
 export {
@@ -57,13 +58,13 @@ export {
   getRelations,
   getWards,
   searchPeople,
+  searchPeoplePage,
   streamPeople,
 } from './person/person.service.ts';
 export {
   applyChanges,
   emptyPersonState,
   type PersonColumn,
-  searchPeoplePage,
   type PersonState,
   personColumns,
   rowToState,

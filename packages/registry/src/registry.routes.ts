@@ -13,6 +13,7 @@ import {
   DivorceRecord,
   GuardianshipRegistration,
   MarriageRegistration,
+  ParentageRegistration,
 } from './events/civil-events.schema.ts';
 import * as civil from './events/civil-events.service.ts';
 import { getHousehold, getHouseholdHistory } from './household/household.service.ts';
@@ -20,13 +21,13 @@ import { type Officer, officerTokenVerifier } from './officer/officer.ts';
 import {
   Address,
   IsoDate,
+  PeopleSearchRequest,
+  PeopleSearchResult,
   Person,
   PersonSummary,
   RelationToHead,
   Relatives,
 } from './person/person.schema.ts';
-  PeopleSearchRequest,
-  PeopleSearchResult,
 import * as people from './person/person.service.ts';
 import { RecordedPersonReads } from './person/recorded-reads.ts';
 
@@ -51,8 +52,11 @@ const HistoryEvent = z.object({
   recordedAt: z.string(),
   actor: z.string(),
   actorUnit: z.string().nullable(),
+  /** The unit's name: a commune with its province, a province, or the country. */
+  actorUnitName: z.string().nullable(),
   reason: z.string().nullable(),
   legalBasis: z.string().nullable(),
+  /** Values as recorded; addresses with their units' names (`text`). */
   changes: z.record(z.string(), z.unknown()),
   previous: z.record(z.string(), z.unknown()).nullable(),
 });
@@ -413,6 +417,21 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
     },
     async (request, reply) =>
       reply.code(201).send(await civil.registerGuardianship(ctx, officer(request), request.body)),
+  );
+
+  api.post(
+    '/parentages',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Register a parent of a child (both in the registry) where the child has none recorded',
+        security,
+        body: ParentageRegistration,
+        response: { 201: Person },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await civil.registerParentage(ctx, officer(request), request.body)),
   );
 
   api.get(

@@ -29,7 +29,13 @@ export interface RegistryChange {
 }
 
 const residenceFields = new Set<string>(['permanentAddress', 'temporaryResidence', 'currentResidence']);
-const civilStatusFields = new Set<string>(['maritalStatus', 'spouseIdNumber', 'guardianIdNumber']);
+const civilStatusFields = new Set<string>([
+  'maritalStatus',
+  'spouseIdNumber',
+  'guardianIdNumber',
+  'fatherIdNumber',
+  'motherIdNumber',
+]);
 
 /** The change types one person event produces. */
 export function changeTypesOf(

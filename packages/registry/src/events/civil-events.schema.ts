@@ -107,3 +107,15 @@ export const GuardianshipRegistration = Justification.extend({
   startDate: IsoDate,
 });
 export type GuardianshipRegistration = z.infer<typeof GuardianshipRegistration>;
+
+/**
+ * Đăng ký nhận cha, mẹ, con (Luật Hộ tịch 60/2014, Art. 24–25): links a child already in the
+ * registry to a parent already in the registry, where the child's record has no such parent yet.
+ */
+export const ParentageRegistration = Justification.extend({
+  childIdNumber: IdNumberString,
+  parentIdNumber: IdNumberString,
+  role: z.enum(['father', 'mother']),
+  recognitionDate: IsoDate,
+});
+export type ParentageRegistration = z.infer<typeof ParentageRegistration>;

@@ -21,6 +21,7 @@ import {
   DivorceRecord,
   GuardianshipRegistration,
   MarriageRegistration,
+  ParentageRegistration,
 } from './civil-events.schema.ts';
 
 /** Who records an event and why; written on every event. */
@@ -575,6 +576,61 @@ export async function registerGuardianship(
       { [field]: guardian },
       wardState,
     );
+    return presentPerson(result.state, result.version, ctx.units);
+  });
+}
+
+/**
+ * Đăng ký nhận cha, mẹ, con: the child's record gains a father or mother from the registry. A
+ * parent already recorded (even the same one) is not replaced: that is a court's or a
+ * re-determination's matter. A parent recorded by name only gives way to the registry link.
+ */
+export async function registerParentage(
+  ctx: RegistryContext,
+  officer: Officer,
+  input: unknown,
+): Promise<Person> {
+  const parentage = parse(ParentageRegistration, input);
+  const child = assertIdNumber(parentage.childIdNumber, ctx.clock.now());
+  const parent = assertIdNumber(parentage.parentIdNumber, ctx.clock.now());
+  if (child === parent) throw new AppError('ERR_PARENT_INVALID', 'a person cannot be their own parent');
+  if (parentage.recognitionDate > today(ctx))
+    throw new AppError('ERR_DATE_INVALID', 'the recognition date is in the future');
+  const { actor, actorUnit } = actorOf(officer);
+  const { reason, legalBasis } = justification(parentage, 'Luật Hộ tịch 60/2014/QH13, Điều 24–25');
+  const { role } = parentage;
+  return inTransaction(ctx, async (trx) => {
+    const locked = await lockPeople(trx, [child, parent]);
+    const childRow = locked.get(child)!;
+    assertCanWrite(officer, ctx.units, childRow.state.permanentAddress?.communeCode);
+    const field = role === 'father' ? 'fatherIdNumber' : 'motherIdNumber';
+    if (childRow.state[field])
+      throw new AppError('ERR_PARENT_ALREADY_RECORDED', `the child already has a ${role} in the registry`);
+    checkParent(
+      ctx,
+      locked.get(parent),
+      role === 'father' ? 'male' : 'female',
+      childRow.state.dateOfBirth,
+      role,
+    );
+    const changes: Partial<PersonState> = { [field]: parent };
+    if (childRow.state.relatives[role]) {
+      const { [role]: _named, ...others } = childRow.state.relatives;
+      changes.relatives = others;
+    }
+    const meta = {
+      type: 'parentage_registered',
+      effectiveDate: parentage.recognitionDate,
+      reason,
+      legalBasis,
+      actor,
+      actorUnit,
+    };
+    const result = await changePerson(trx, ctx, child, meta, changes, childRow);
+    // The parent's record gains a child: that is an access to their data too.
+    await recordAccess(trx, ctx, accessorOf(meta), 'registry.child_linked', [parent], {
+      version: result.version,
+    });
     return presentPerson(result.state, result.version, ctx.units);
   });
 }

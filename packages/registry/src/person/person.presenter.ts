@@ -20,6 +20,32 @@ export function presentPerson(state: PersonState, version: number, units: AdminU
   };
 }
 
+const addressFields = ['birthRegistrationPlace', 'permanentAddress', 'currentResidence'] as const;
+
+function isAddressInput(value: unknown): value is Parameters<AdminUnits['resolve']>[0] {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { communeCode?: unknown }).communeCode === 'string' &&
+    typeof (value as { detail?: unknown }).detail === 'string'
+  );
+}
+
+/**
+ * An event's changed (or previous) values as the history shows them: addresses carry the names
+ * of their units (current names, as on the person), not only a commune code.
+ */
+export function presentChanges(values: Record<string, unknown>, units: AdminUnits): Record<string, unknown> {
+  const presented = { ...values };
+  const resolve = (value: unknown) =>
+    isAddressInput(value) ? units.resolve({ ...value, scheme: value.scheme ?? '2025' }) : value;
+  for (const field of addressFields) if (field in presented) presented[field] = resolve(presented[field]);
+  const temporary = presented.temporaryResidence;
+  if (typeof temporary === 'object' && temporary !== null && 'address' in temporary)
+    presented.temporaryResidence = { ...temporary, address: resolve(temporary.address) };
+  return presented;
+}
+
 export function presentSummary(
   row: SummaryRow,
   units: AdminUnits,

@@ -1,7 +1,7 @@
 import { AppError, foldVietnamese } from '@dinhdanh/kernel';
 import type { RegistryContext } from '../context.ts';
 import { decodeIdNumber } from '../id-number/id-number.ts';
-import { presentPerson, presentSummary } from './person.presenter.ts';
+import { presentChanges, presentPerson, presentSummary } from './person.presenter.ts';
 import * as repo from './person.repository.ts';
 import { type PeopleSearchResult, type Person, type PersonSummary, SEARCH_WINDOW } from './person.schema.ts';
 import { applyChanges, type PersonState, rowToState } from './person.state.ts';
@@ -52,6 +52,16 @@ export async function getPersonAsOf(ctx: RegistryContext, idNumber: string, asOf
   return presentPerson(state!, events[events.length - 1]!.version, ctx.units, asOf);
 }
 
+/** The name of an officer's unit (a 2025 commune with its province, a province, or the country). */
+function unitName(units: RegistryContext['units'], code: string): string | null {
+  if (code === 'VN') return 'Việt Nam';
+  const level = /^\d{5}$/.test(code) ? 'commune' : /^\d{2}$/.test(code) ? 'province' : undefined;
+  const unit = level ? units.find('2025', level, code) : undefined;
+  if (!unit) return null;
+  const province = level === 'commune' ? units.find('2025', 'province', unit.provinceCode) : undefined;
+  return province ? `${unit.fullName}, ${province.fullName}` : unit.fullName;
+}
+
 export async function getPersonHistory(ctx: RegistryContext, idNumber: string) {
   const id = assertIdNumber(idNumber, ctx.clock.now());
   const events = await repo.listPersonEvents(ctx.db, id);
@@ -65,8 +75,11 @@ export async function getPersonHistory(ctx: RegistryContext, idNumber: string) {
     actorUnit: event.actorUnit,
     reason: event.reason,
     legalBasis: event.legalBasis,
-    changes: event.data.changes as Record<string, unknown>,
-    previous: (event.data.previous ?? null) as Record<string, unknown> | null,
+    actorUnitName: event.actorUnit ? unitName(ctx.units, event.actorUnit) : null,
+    changes: presentChanges(event.data.changes as Record<string, unknown>, ctx.units),
+    previous: event.data.previous
+      ? presentChanges(event.data.previous as Record<string, unknown>, ctx.units)
+      : null,
   }));
 }
 
