@@ -150,6 +150,12 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
     return verifyOfficerToken(ctx.officerTokenKey, ctx.units, token, ctx.clock.now());
   };
 
+  // The validity the SMS states and the pages show is the one consumeOtp enforces.
+  const CodeValidFor = z
+    .number()
+    .int()
+    .describe('How long the SMS code stays valid (seconds): the SMS and the page say the same');
+
   // ── Self-registration (level 1) ──
   api.post(
     '/registrations',
@@ -168,13 +174,18 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
             registrationId: z.string(),
             maskedPhone: z.string().nullable(),
             expiresAt: z.string(),
+            codeValidForSeconds: CodeValidFor,
           }),
         },
       },
     },
     async (request, reply) => {
       const started = await startRegistration(ctx, request.body, { ip: request.ip });
-      return reply.code(201).send({ ...started, expiresAt: started.expiresAt.toISOString() });
+      return reply.code(201).send({
+        ...started,
+        expiresAt: started.expiresAt.toISOString(),
+        codeValidForSeconds: ctx.policy.otpSeconds,
+      });
     },
   );
   const RegistrationParam = z.object({ registrationId: Uuid });
@@ -235,16 +246,19 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
             loginId: z.string(),
             methods: z.array(z.enum(['sms', 'totp'])),
             maskedPhone: z.string().nullable(),
+            codeValidForSeconds: CodeValidFor,
           }),
         },
       },
     },
-    async (request) =>
-      startLogin(
+    async (request) => ({
+      ...(await startLogin(
         ctx,
         { loginName: request.body.idNumber, password: request.body.password },
         { ip: request.ip },
-      ),
+      )),
+      codeValidForSeconds: ctx.policy.otpSeconds,
+    }),
   );
   api.post(
     '/logins/:loginId/otp',

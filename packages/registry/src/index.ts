@@ -1,6 +1,12 @@
 export { loadAdminUnits } from './admin-unit/admin-unit.loader.ts';
 export { type AdminUnit, AdminUnits } from './admin-unit/admin-units.ts';
 export {
+  type AccessLogItem,
+  type ActorDirectory,
+  type BilingualText,
+  splitBilingual,
+} from './audit/access-log.presenter.ts';
+export {
   type Accessor,
   auditedRead,
   officerAccessor,

@@ -3,7 +3,12 @@ import { AppError } from '@dinhdanh/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AccessLogItem, AccessLogQuery, presentAccessLogEntry } from './audit/access-log.presenter.ts';
+import {
+  AccessLogItem,
+  AccessLogQuery,
+  type ActorDirectory,
+  presentAccessLog,
+} from './audit/access-log.presenter.ts';
 import { auditedRead, officerAccessor, recordAccess, recordedPersonReader } from './audit/registry-audit.ts';
 import type { RegistryContext } from './context.ts';
 import {
@@ -41,6 +46,8 @@ export interface RegistryRoutesOptions {
   ctx: RegistryContext;
   /** The HMAC key officer tokens are signed with. */
   officerTokenKey: Uint8Array;
+  /** Names of agencies, relying parties and accounts on access logs (the composition root knows their packages). */
+  actorDirectory?: ActorDirectory | undefined;
 }
 
 const IdParam = z.object({ idNumber: z.string().describe('12-digit personal identification number') });
@@ -454,12 +461,19 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
       return ctx.db.transaction().execute(async (trx) => {
         const scoped = { ...ctx, db: trx };
         await people.getPerson(scoped, idNumber);
-        const items = await accessLog(trx, subjectKey(ctx.audit.subjectSecret, idNumber), {
+        const key = subjectKey(ctx.audit.subjectSecret, idNumber);
+        const items = await accessLog(trx, key, {
           limit: request.query.limit,
           ...(request.query.before ? { before: request.query.before } : {}),
         });
         await recordAccess(trx, scoped, accessor(request), 'registry.access_log.read', [idNumber]);
-        return { items: items.map(presentAccessLogEntry) };
+        return {
+          items: await presentAccessLog(items, {
+            units: ctx.units,
+            directory: options.actorDirectory,
+            owner: { subjectKey: key },
+          }),
+        };
       });
     },
   );

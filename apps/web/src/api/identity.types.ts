@@ -13,6 +13,8 @@ export interface Registration {
   registrationId: string;
   maskedPhone: string;
   expiresAt: string;
+  /** How long the SMS code stays valid: the SMS and the page state the same. */
+  codeValidForSeconds: number;
 }
 
 export interface Account {
@@ -43,6 +45,7 @@ export interface LoginStart {
   loginId: string;
   methods: OtpMethod[];
   maskedPhone?: string | null;
+  codeValidForSeconds: number;
 }
 
 export interface SessionInfo {

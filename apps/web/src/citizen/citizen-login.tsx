@@ -8,7 +8,7 @@ import type { LoggedIn, LoginStart, OtpMethod, PasskeyOptions } from '../api/ide
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { citizenApi } from './citizen.api.ts';
 import { CodeInput, IdNumberInput } from './fields.tsx';
-import { isIdNumber, isOtpCode, normaliseCode, WebAuthnFailure } from './validation.ts';
+import { codeValidMinutes, isIdNumber, isOtpCode, normaliseCode, WebAuthnFailure } from './validation.ts';
 
 type Step = { kind: 'credentials' } | { kind: 'code'; login: LoginStart };
 
@@ -152,7 +152,11 @@ export function CitizenLogin({
             </Radio.Group>
             <CodeInput
               ref={codeRef}
-              description={method === 'sms' ? t('citizen.codeSmsHint') : t('citizen.codeTotpHint')}
+              description={
+                method === 'sms'
+                  ? t('citizen.codeSmsHint', { minutes: codeValidMinutes(login.codeValidForSeconds) })
+                  : t('citizen.codeTotpHint')
+              }
               value={code}
               onChange={(event) => setCode(event.currentTarget.value)}
               error={fieldErrors.code}

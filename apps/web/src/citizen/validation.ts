@@ -31,3 +31,8 @@ export class WebAuthnFailure extends Error {
 }
 
 export const MIN_PASSWORD_LENGTH = 8;
+
+/** The SMS states the code's validity in whole minutes (identity's sendOtp); the page says the same. */
+export function codeValidMinutes(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.round(seconds / 60);
+}

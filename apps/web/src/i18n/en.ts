@@ -293,7 +293,7 @@ export const en: Strings<typeof vi> = {
     methodSmsTo: 'SMS to {{phone}}',
     methodTotp: 'Authenticator app (a 6-digit code that changes every 30 seconds)',
     codeLabel: 'Verification code (6 digits)',
-    codeSmsHint: 'The code is valid for 10 minutes and works once.',
+    codeSmsHint: 'The code is valid for {{minutes}} minutes and works once.',
     codeTotpHint: 'Open your authenticator app and enter the code it shows.',
     codeInvalid: 'The verification code has exactly 6 digits.',
     verify: 'Confirm',

@@ -289,7 +289,7 @@ export const vi = {
     methodSmsTo: 'Tin nhắn SMS tới số {{phone}}',
     methodTotp: 'Ứng dụng xác thực (mã 6 số thay đổi mỗi 30 giây)',
     codeLabel: 'Mã xác thực (6 chữ số)',
-    codeSmsHint: 'Mã có hiệu lực trong 10 phút và chỉ dùng được một lần.',
+    codeSmsHint: 'Mã có hiệu lực trong {{minutes}} phút và chỉ dùng được một lần.',
     codeTotpHint: 'Mở ứng dụng xác thực và nhập mã đang hiển thị.',
     codeInvalid: 'Mã xác thực gồm đúng 6 chữ số.',
     verify: 'Xác nhận',

@@ -20,6 +20,7 @@ import { citizenApi } from '../citizen/citizen.api.ts';
 import { CodeInput, IdNumberInput } from '../citizen/fields.tsx';
 import { type CapturedImage, ImageCapture } from '../citizen/image-capture.tsx';
 import {
+  codeValidMinutes,
   isIdNumber,
   isOtpCode,
   isPhone,
@@ -217,7 +218,9 @@ export function RegisterPage() {
             {t('register.codeSent', { phone: registration?.maskedPhone ?? '' })}
           </Text>
           <CodeInput
-            description={t('citizen.codeSmsHint')}
+            description={t('citizen.codeSmsHint', {
+              minutes: codeValidMinutes(registration?.codeValidForSeconds),
+            })}
             value={code}
             onChange={(e) => setCode(e.currentTarget.value)}
             error={fieldErrors.code}

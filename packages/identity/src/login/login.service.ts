@@ -81,7 +81,10 @@ export async function startLogin(
     .values({
       login_id: loginId,
       account_id: account.accountId,
-      expires_at: new Date(ctx.clock.now().getTime() + ctx.policy.loginSeconds * 1000),
+      // The code step never ends before the code it was sent does: the page states otpSeconds.
+      expires_at: new Date(
+        ctx.clock.now().getTime() + Math.max(ctx.policy.loginSeconds, ctx.policy.otpSeconds) * 1000,
+      ),
     })
     .execute();
   const methods: Array<'sms' | 'totp'> = [];

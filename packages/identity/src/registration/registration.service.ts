@@ -99,7 +99,7 @@ async function livingPerson(ctx: IdentityContext, idNumber: string): Promise<Per
   return person;
 }
 
-/** Step 2: the SMS code (6 digits, single use, 5 minutes, 5 attempts). */
+/** Step 2: the SMS code (6 digits, single use, valid `policy.otpSeconds`, `policy.otpMaxAttempts` tries). */
 export async function confirmRegistrationOtp(
   ctx: IdentityContext,
   registrationId: string,

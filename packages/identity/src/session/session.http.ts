@@ -63,9 +63,12 @@ export async function requireCitizen(
  * the identity session. Accounts without a registry person have no subject key.
  */
 export function citizenAuthenticator(ctx: IdentityContext) {
-  return async (request: FastifyRequest): Promise<{ subjectKey: string } | undefined> => {
+  return async (request: FastifyRequest): Promise<{ subjectKey: string; accountId: string } | undefined> => {
     const found = await optionalCitizen(ctx, request);
     if (!found?.account.idNumber) return undefined;
-    return { subjectKey: subjectKey(ctx.subjectSecret, found.account.idNumber) };
+    return {
+      subjectKey: subjectKey(ctx.subjectSecret, found.account.idNumber),
+      accountId: found.account.accountId,
+    };
   };
 }

@@ -3,8 +3,10 @@ import { findPerson, type Person } from '@dinhdanh/registry';
 import type { OidcAccount, OidcContext } from '../context.ts';
 import { scopeClaims } from './claim-catalogue.ts';
 
-export const RELEASE_LEGAL_BASIS = 'Nghị định 69/2024/NĐ-CP; sự đồng ý của chủ thể dữ liệu';
-export const releasePurpose = (clientName: string) => `Đăng nhập / xác thực cho ${clientName}`;
+export const RELEASE_LEGAL_BASIS =
+  'Nghị định 69/2024/NĐ-CP; sự đồng ý của chủ thể dữ liệu / Decree 69/2024/NĐ-CP; the data subject’s consent';
+export const releasePurpose = (clientName: string) =>
+  `Đăng nhập và xác thực với ${clientName} / login and identity verification with ${clientName}`;
 
 /** Where a release goes: the relying party, and which of its claims it may receive at all. */
 export interface ReleaseTarget {

@@ -4,7 +4,13 @@ import { AppError } from '@dinhdanh/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AccessLogItem, AccessLogQuery, presentAccessLogEntry } from '../audit/access-log.presenter.ts';
+import type { AdminUnits } from '../admin-unit/admin-units.ts';
+import {
+  AccessLogItem,
+  AccessLogQuery,
+  type ActorDirectory,
+  presentAccessLog,
+} from '../audit/access-log.presenter.ts';
 
 export interface CitizenAccessLogOptions {
   db: Db;
@@ -12,7 +18,13 @@ export interface CitizenAccessLogOptions {
    * Who the citizen is: the identity package's session (wired by the server), given as a function
    * so the registry does not depend on identity. Undefined means not authenticated.
    */
-  authenticateCitizen: (request: FastifyRequest) => Promise<{ subjectKey: string } | undefined>;
+  authenticateCitizen: (
+    request: FastifyRequest,
+  ) => Promise<{ subjectKey: string; accountId?: string | undefined } | undefined>;
+  /** Officers are named by their unit. */
+  units: AdminUnits;
+  /** Names of agencies, relying parties and accounts (the composition root knows their packages). */
+  actorDirectory?: ActorDirectory | undefined;
 }
 
 const security = [{ citizenSession: [] }];
@@ -26,7 +38,7 @@ export async function citizenAccessLogRoutes(app: FastifyInstance, options: Citi
   const subject = async (request: FastifyRequest) => {
     const citizen = await options.authenticateCitizen(request);
     if (!citizen) throw new AppError('ERR_UNAUTHENTICATED', 'log in with your eID account');
-    return citizen.subjectKey;
+    return citizen;
   };
 
   api.get(
@@ -41,12 +53,18 @@ export async function citizenAccessLogRoutes(app: FastifyInstance, options: Citi
       },
     },
     async (request) => {
-      const key = await subject(request);
-      const items = await accessLog(options.db, key, {
+      const owner = await subject(request);
+      const items = await accessLog(options.db, owner.subjectKey, {
         limit: request.query.limit,
         ...(request.query.before ? { before: request.query.before } : {}),
       });
-      return { items: items.map(presentAccessLogEntry) };
+      return {
+        items: await presentAccessLog(items, {
+          units: options.units,
+          directory: options.actorDirectory,
+          owner,
+        }),
+      };
     },
   );
 
@@ -73,7 +91,7 @@ export async function citizenAccessLogRoutes(app: FastifyInstance, options: Citi
       },
     },
     async (request) => {
-      const key = await subject(request);
+      const key = (await subject(request)).subjectKey;
       const proof = await accessLogEntryProof(options.db, request.params.entryId).catch(() => undefined);
       // Someone else's entry is reported exactly like a missing one.
       if (!proof || (JSON.parse(proof.canonical) as { subjectKey?: string }).subjectKey !== key)
