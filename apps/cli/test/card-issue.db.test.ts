@@ -57,6 +57,20 @@ describe(`dinhdanh card pki / card issue (${testDatabaseKind()})`, () => {
 
     const verified = await cli('card', 'verify', outDir, '--trust', path.join(outDir, 'csca.pem'));
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    // Without --trust: the platform's own CSCAs, and it says which anchor vouched for the card.
+    const byPlatform = await cli('card', 'verify', outDir);
+    expect(byPlatform.code, byPlatform.stdout + byPlatform.stderr).toBe(0);
+    expect(byPlatform.stderr).toContain(path.join(keysDir, 'card-pki'));
+    expect(byPlatform.stdout).toMatch(/^ {2}anchor: .+/m);
+    // A key directory with no CSCA trusts nothing — and says what to do.
+    const elsewhere = await runCli({ ...env, DINHDANH_KEYS_DIR: path.join(outDir, 'no-keys') }, [
+      'card',
+      'verify',
+      outDir,
+    ]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stdout).toContain('untrusted_signer');
+    expect(elsewhere.stderr).toContain('--trust');
 
     const listFile = path.join(outDir, 'masterlist.ml');
     expect((await cli('card', 'pki', 'export-masterlist', '--out', listFile)).code).toBe(0);

@@ -37,6 +37,9 @@ describe(`dinhdanh CLI (${testDatabaseKind()})`, () => {
     const bad = await cli('id', 'decode', '08708400099');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('wrong_length');
+    // Bilingual, as the output is.
+    expect(bad.stderr).toContain('Số định danh phải có đúng 12 chữ số');
+    expect(bad.stderr).toContain('The personal identification number is invalid');
   });
 
   it('issues an officer token for a real unit and refuses an unknown one', async () => {

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type CardVerification, createTrustStore, importTrustFile, verifyCard } from '@dinhdanh/card';
-import { isAppError } from '@dinhdanh/kernel';
+import {
+  type CardVerification,
+  cardTrustLoader,
+  createTrustStore,
+  importTrustFile,
+  type TrustStore,
+  verifyCard,
+} from '@dinhdanh/card';
+import { isAppError, loadConfig, systemClock } from '@dinhdanh/kernel';
 import type { Command } from 'commander';
 import { registerCardIssueCommands } from './card-issue.ts';
 
@@ -14,17 +21,38 @@ export function registerCardCommands(program: Command): void {
     .description('Passive authentication of chip files (EF_SOD.bin, EF_DG<n>.bin) read from a card')
     .option(
       '--trust <file...>',
-      'trust anchor: CSCA or DS certificate (DER/PEM), CSCA master list, or CRL',
+      "trust anchor: CSCA or DS certificate (DER/PEM), CSCA master list, or CRL (default: the platform's own CSCAs and DINHDANH_CARD_TRUST)",
       [],
     )
     .option('--at <iso-time>', 'evaluate certificate validity at this time instead of now')
     .option('--json', 'print the structured result')
-    .action((dir: string, options: { trust: string[]; at?: string; json?: boolean }) => {
-      process.exitCode = verifyDirectory(dir, options);
+    .action(async (dir: string, options: { trust: string[]; at?: string; json?: boolean }) => {
+      process.exitCode = await verifyDirectory(dir, options);
     });
 }
 
-function verifyDirectory(dir: string, options: { trust: string[]; at?: string; json?: boolean }): number {
+/**
+ * Without --trust: the anchors the platform itself verifies cards with — its own CSCAs in the key
+ * directory and the files in DINHDANH_CARD_TRUST — never a certificate lying beside the chip files
+ * (anyone who copies a card can put one there).
+ */
+async function platformTrust(): Promise<{ trust: TrustStore; source: string }> {
+  const config = loadConfig();
+  const trust = await cardTrustLoader({
+    keysDir: config.keysDir,
+    extraFiles: config.cardTrustFiles,
+    clock: systemClock,
+  })();
+  const extra = config.cardTrustFiles.length
+    ? ` + DINHDANH_CARD_TRUST (${config.cardTrustFiles.length} files)`
+    : '';
+  return { trust, source: `${path.join(config.keysDir, 'card-pki')}${extra}` };
+}
+
+async function verifyDirectory(
+  dir: string,
+  options: { trust: string[]; at?: string; json?: boolean },
+): Promise<number> {
   const at = options.at === undefined ? undefined : new Date(options.at);
   if (at && Number.isNaN(at.getTime())) {
     process.stderr.write(`--at: not an ISO time: ${options.at}\n`);
@@ -35,7 +63,10 @@ function verifyDirectory(dir: string, options: { trust: string[]; at?: string; j
     process.stderr.write(`${sodPath} is missing (EF.SOD is required)\n`);
     return 2;
   }
-  const trust = createTrustStore();
+  const platform = options.trust.length === 0 ? await platformTrust() : undefined;
+  const trust = platform?.trust ?? createTrustStore();
+  if (platform && !options.json)
+    process.stderr.write(`Tin cậy / trusting the platform's CSCAs: ${platform.source}\n`);
   for (const file of options.trust) {
     try {
       const imported = importTrustFile(trust, new Uint8Array(readFileSync(file)));
@@ -60,7 +91,15 @@ function verifyDirectory(dir: string, options: { trust: string[]; at?: string; j
     at ? { trust, at } : { trust },
   );
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else process.stdout.write(describe(result));
+  else {
+    process.stdout.write(describe(result));
+    if (result.chain.reason === 'untrusted_signer')
+      process.stderr.write(
+        'Gợi ý: không có CSCA tin cậy nào cấp chứng thư của cơ quan ký (DS). Chỉ ra CSCA hoặc danh sách CSCA (master list) của quốc gia cấp thẻ bằng --trust TỆP.\n' +
+          "Hint: no trusted CSCA issued the Document Signer. Name the issuing country's CSCA or master list with --trust FILE " +
+          "(a csca.pem beside the chip files is not trusted by itself: anyone copying a card can put one there). Cards this platform issued verify without --trust when DINHDANH_KEYS_DIR is the platform's key directory.\n",
+      );
+  }
   return result.valid ? 0 : 1;
 }
 
@@ -80,6 +119,8 @@ function describe(result: CardVerification): string {
     row('revocation', result.revocation),
   );
   if (result.chain.signer) lines.push(`  signer: ${result.chain.signer.subject}`);
+  if (result.chain.anchor && !result.chain.anchorIsSigner)
+    lines.push(`  anchor: ${result.chain.anchor.subject}`);
   if (result.dg1) lines.push(`  MRZ: ${result.dg1.documentNumber} ${result.dg1.primaryIdentifier}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,16 @@
-import { decodeIdNumber } from '@dinhdanh/registry';
+import { errorCatalogue } from '@dinhdanh/kernel';
+import { decodeIdNumber, type IdNumberProblem } from '@dinhdanh/registry';
 import type { Command } from 'commander';
 import { printJson } from '../output.ts';
+
+/** The decoder's reasons, for the Vietnamese half of the message (its own message is English). */
+const problemInVietnamese: Record<IdNumberProblem['reason'], string> = {
+  not_a_string: 'Giá trị không phải là chuỗi số.',
+  wrong_length: 'Số định danh phải có đúng 12 chữ số.',
+  not_digits: 'Số định danh chỉ gồm chữ số.',
+  unknown_province: 'Ba chữ số đầu không phải mã tỉnh (hoặc mã quốc gia) nơi đăng ký khai sinh.',
+  birth_year_in_future: 'Năm sinh suy ra từ số định danh nằm trong tương lai.',
+};
 
 export function registerIdCommands(program: Command): void {
   program
@@ -14,7 +24,11 @@ export function registerIdCommands(program: Command): void {
       if (!result.ok) {
         if (options.json)
           printJson({ valid: false, reason: result.problem.reason, message: result.problem.message });
-        process.stderr.write(`ERR_ID_NUMBER_INVALID: ${result.problem.reason}: ${result.problem.message}\n`);
+        const { vi, en } = errorCatalogue.ERR_ID_NUMBER_INVALID;
+        process.stderr.write(
+          `ERR_ID_NUMBER_INVALID: ${vi} ${problemInVietnamese[result.problem.reason]}\n` +
+            `  ${en} ${result.problem.message} (${result.problem.reason})\n`,
+        );
         process.exitCode = 1;
         return;
       }
