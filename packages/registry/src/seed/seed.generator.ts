@@ -116,8 +116,14 @@ export interface SeedBatch {
 }
 
 export const SEED_ACTOR = 'system:seed';
-export const SEED_REASON = 'synthetic demo population';
-export const SEED_LEGAL_BASIS = 'dinhdanh seed (synthetic data)';
+// Shown to officers in a person's history, so in Vietnamese; written unquoted into COPY text
+// (no commas, quotes or backslashes).
+export const SEED_REASON = 'Dân cư mô phỏng để trình diễn';
+export const SEED_LEGAL_BASIS = 'Dữ liệu mô phỏng của dinhdanh (không phải dữ liệu thật)';
+/** The seed's event text as the UTF-8 bytes COPY reads, one byte per character (see encode). */
+const SEED_JUSTIFICATION = [SEED_REASON, SEED_LEGAL_BASIS]
+  .map((text) => Buffer.from(text, 'utf8').toString('latin1'))
+  .join(',');
 
 /** Text for JSON inside a quoted CSV field: the caller guarantees no quotes, backslashes or controls. */
 const j = (text: string) => `""${text}""`;
@@ -1043,7 +1049,7 @@ export class PopulationGenerator {
       `${id},${head},${commune.code},${commune.provinceCode},"${address}",${residenceFileNumber},${version}\n`,
     );
     const prefix = `${id},`;
-    const suffix = `,${this.recordedAt},${SEED_ACTOR},${SEED_REASON},${SEED_LEGAL_BASIS},"`;
+    const suffix = `,${this.recordedAt},${SEED_ACTOR},${SEED_JUSTIFICATION},"`;
     let events = `${prefix}1,household_created${suffix}{""address"":${address},""headIdNumber"":""${head}"",""residenceFileNumber"":""${residenceFileNumber}""}"\n`;
     for (let i = 0; i < members.length; i++) {
       const member = members[i] as SeedPerson;
@@ -1074,7 +1080,7 @@ export class PopulationGenerator {
     const householdId = household.id;
 
     // Events: the initial load, then marriage, its end, and death.
-    const suffix = `,${this.recordedAt},${SEED_ACTOR},,${SEED_REASON},${SEED_LEGAL_BASIS},"`;
+    const suffix = `,${this.recordedAt},${SEED_ACTOR},,${SEED_JUSTIFICATION},"`;
     let events =
       `${id},1,initial_load,${dob}${suffix}{""changes"":{""idNumber"":""${id}"",""oldIdNumber"":${jOrNull(p.oldIdNumber)},` +
       `""fullName"":""${p.fullName8}"",""dateOfBirth"":""${dob}"",""sex"":""${p.sex}"",` +
