@@ -252,7 +252,9 @@ function suite(variant: 'sql' | 'redis') {
       .execute();
     expect(entries.length).toBeGreaterThan(0);
     expect(entries[0]!.actor_kind).toBe('relying_party');
-    expect(entries[0]!.purpose).toBe('Đăng nhập / xác thực cho Cổng Dịch vụ công quốc gia');
+    expect(entries[0]!.purpose).toBe(
+      'Đăng nhập và xác thực với Cổng Dịch vụ công quốc gia / login and identity verification with Cổng Dịch vụ công quốc gia',
+    );
 
     // A DPoP proof made with another key is refused.
     const otherKey = client.getDPoPHandle(rp.config, await client.randomDPoPKeyPair('ES256'));
