@@ -227,12 +227,40 @@ describe.skipIf(!findPostgresBinDir())('database faults (real PostgreSQL)', () =
       const late = outcomes.filter((o) => o.at > replacedAt + 1_000);
       expect(late.length).toBeGreaterThan(0);
       expect(late.every((o) => o.status === 200)).toBe(true);
-      // Only the killed worker's in-flight requests may have failed, with a dropped connection.
+      // Only the killed worker's in-flight requests may have failed, with a dropped connection:
+      // at most one per client loop (6), each loop's next request going to the living worker.
       const failed = outcomes.filter((o) => o.status !== 200 && o.status !== 503);
       expect(failed.length).toBeLessThanOrEqual(6);
+      expect(failed.every((o) => o.at < replacedAt)).toBe(true);
       process.stdout.write(
         `workers: both back after the restart; kill -9 → replacement forked in ${((replacedAt - killedAt) / 1000).toFixed(1)} s, ${failed.length} requests lost with the killed worker's connections (not acknowledged), ${JSON.stringify(tally(outcomes))}\n`,
       );
+
+      // A replacement that starts while the database is down waits for it instead of exiting.
+      fault.cluster.halt('fast');
+      const [second] = server.workerPids();
+      process.kill(second as number, 'SIGKILL');
+      expect(
+        await waitFor(
+          async () => server.workerPids().length === 2 && !server.workerPids().includes(second as number),
+          30_000,
+        ),
+      ).toBe(true);
+      const during = server.workerPids();
+      await sleep(3_000);
+      expect(server.workerPids().sort()).toEqual([...during].sort());
+      expect(server.stderr().match(/exited \(/g)).toHaveLength(2);
+      fault.cluster.resume();
+      expect(await waitFor(async () => (await status(`${server.url}/health/ready`)) === 200, 30_000)).toBe(
+        true,
+      );
+      const headers = { authorization: `Bearer ${fault.token}` };
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          status(`${server.url}/api/registry/v1/people/${fault.ids[i]}`, { headers }),
+        ),
+      );
+      expect(answers).toEqual(Array(10).fill(200));
     } finally {
       await server.stop();
     }
