@@ -1,10 +1,37 @@
+import type { Database } from '@dinhdanh/db';
+import { developmentTemplateHash } from '@dinhdanh/registry';
+import { sql } from 'kysely';
 import type { TestApp } from './test-app.ts';
 
-/** A JPEG-looking capture: the development face/fingerprint adapters check format and size only. */
+/**
+ * A JPEG-looking capture. The development face adapter accepts any JPEG/PNG; the development
+ * fingerprint adapter matches it only for people whose reference was enrolled from it
+ * (`enrolFingerprint`).
+ */
 export const captureJpeg = Buffer.concat([
   Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
   Buffer.alloc(400, 7),
 ]).toString('base64');
+
+/**
+ * The fingerprint reference a card office enrols, made from `capture` as the shipped
+ * `DevelopmentFingerprintVerifier` compares it (`developmentTemplateHash`): a hash, never the
+ * image. The registry has no enrolment API yet, so the test writes the reference into the person
+ * row — a fixture, as the demo seed's references are; the level-2 check itself is the shipped one.
+ */
+export async function enrolFingerprint(
+  database: Database,
+  idNumber: string,
+  capture: string = captureJpeg,
+): Promise<void> {
+  const fingerprints = {
+    templateHash: developmentTemplateHash(idNumber, Buffer.from(capture, 'base64')),
+    enrolledAt: '2024-01-01',
+  };
+  await sql`UPDATE registry.person
+    SET biometrics = biometrics || jsonb_build_object('fingerprints', ${JSON.stringify(fingerprints)}::jsonb)
+    WHERE id_number = ${idNumber}`.execute(database.db);
+}
 
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -30,9 +57,9 @@ export function sessionCookie(response: { headers: Record<string, unknown> }): s
 
 /**
  * Registers a person through the registry API (officer of commune 00004), with a phone, and
- * gives them biometric references. The registry has no API for biometric enrolment yet (card
- * issuance, issue 5), so the test writes the reference hashes directly: a fixture, not a shortcut
- * through identity.
+ * gives them biometric references (with `fingerprints`, enrolled from `captureJpeg`). The
+ * registry has no API for biometric enrolment yet, so the test writes the reference hashes
+ * directly: a fixture, not a shortcut through identity.
  */
 export async function registerPerson(
   t: TestApp,
@@ -68,15 +95,11 @@ export async function registerPerson(
       headers: auth(officer),
       payload: { field: 'phone', value: person.phone, reason: 'Công dân đề nghị' },
     });
-  const biometrics = {
-    face: { templateHash: 'f'.repeat(64), imageKey: `portraits/${idNumber}.jpg` },
-    ...(person.fingerprints
-      ? { fingerprints: { templateHash: 'a'.repeat(64), enrolledAt: '2024-01-01' } }
-      : {}),
-  };
+  const face = { templateHash: 'f'.repeat(64), imageKey: `portraits/${idNumber}.jpg` };
   await t.database.exec(
-    `UPDATE registry.person SET biometrics = '${JSON.stringify(biometrics)}'::jsonb WHERE id_number = '${idNumber}'`,
+    `UPDATE registry.person SET biometrics = '${JSON.stringify({ face })}'::jsonb WHERE id_number = '${idNumber}'`,
   );
+  if (person.fingerprints) await enrolFingerprint(t.database, idNumber);
   return idNumber;
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { accessLog, subjectKey } from '@dinhdanh/audit';
 import { testDatabaseKind } from '@dinhdanh/db/testing';
 import { createSecretBox, sweepExpired, syncRegistryChanges } from '@dinhdanh/identity';
 import { type TOTP, URI } from 'otpauth';
@@ -11,6 +12,7 @@ import {
   API,
   auth,
   captureJpeg,
+  enrolFingerprint,
   identityClient,
   lastCode,
   registerPerson,
@@ -503,6 +505,33 @@ describe(`eID accounts (${testDatabaseKind()})`, () => {
       auth(officer),
     );
     expect(missing.json().code).toBe('ERR_BIOMETRIC_REFERENCE_MISSING');
+    // Another finger (any other file) does not match the reference: refused and audited.
+    await enrolFingerprint(t.database, noPrints);
+    const otherFinger = Buffer.from(captureJpeg, 'base64');
+    otherFinger[200] ^= 1;
+    const mismatch = await post(
+      '/officer/level2',
+      {
+        idNumber: noPrints,
+        chip: noPrintsCard.chipBody,
+        fingerprint: { image: otherFinger.toString('base64') },
+      },
+      auth(officer),
+    );
+    expect(mismatch.json().code, mismatch.body).toBe('ERR_FINGERPRINT_MISMATCH');
+    const checks = await accessLog(t.database.db, subjectKey(t.subjectSecret, noPrints), { limit: 50 });
+    expect(
+      checks.some(
+        (entry) =>
+          entry.action === 'identity.level2.fingerprint_checked' && entry.details?.result === 'mismatch',
+      ),
+    ).toBe(true);
+    const matched = await post(
+      '/officer/level2',
+      { idNumber: noPrints, chip: noPrintsCard.chipBody, fingerprint: { image: captureJpeg } },
+      auth(officer),
+    );
+    expect(matched.json()).toMatchObject({ level: 2 });
   });
 
   it('approves a desktop QR login from a level-2 wallet; single use', async () => {

@@ -15,7 +15,7 @@ import * as jose from 'jose';
 import * as client from 'openid-client';
 import { buildApp } from '../src/app.ts';
 import { issueTestCard } from './card-chip.ts';
-import { captureJpeg } from './identity-helpers.ts';
+import { captureJpeg, enrolFingerprint } from './identity-helpers.ts';
 
 export const IDENTITY_API = '/api/identity/v1';
 export const SESSION_COOKIE = '__Host-dinhdanh-session';
@@ -59,7 +59,10 @@ export interface OidcTestServer {
   }): Promise<Citizen>;
   /** Password + SMS code through the identity HTTP API; the code is read from the dev outbox. */
   login(citizen: Citizen): Promise<CitizenLogin>;
-  /** Issues a real chip card, then `POST /officer/level2` with its files and a fingerprint capture. */
+  /**
+   * Enrols a fingerprint reference (as a card office would), issues a real chip card, then
+   * `POST /officer/level2` with its files and that fingerprint.
+   */
   raiseToLevel2(citizen: Citizen): Promise<void>;
   /** A JSON call to the identity API (cookie or officer token). */
   identityApi(
@@ -112,11 +115,9 @@ export async function startOidcServer(
     officerTokenKey: officerKey,
     subjectSecret,
     identitySecret: randomBytes(32),
-    identity: {
-      outboxFile,
-      // The fingerprint reader is a process boundary (registry people here have no reference).
-      fingerprint: { verify: async () => ({ match: true }) },
-    },
+    // The shipped development face/fingerprint adapters (as `npm start`): raiseToLevel2 enrols
+    // the fingerprint it then presents.
+    identity: { outboxFile },
     logger: createLogger('silent'),
     oidc: {
       signingKeys: ephemeralProviderKeys(),
@@ -189,6 +190,7 @@ export async function startOidcServer(
   };
 
   const raiseToLevel2 = async (person: Citizen) => {
+    await enrolFingerprint(database, person.idNumber);
     const card = await issueTestCard(
       { database, units, clock: systemClock, subjectSecret },
       keysDir,

@@ -89,6 +89,8 @@ export interface IdentityContext {
   hooks: IdentityHooks;
   /** Serve GET /dev/outbox (development SMS gateway outside production only). */
   devOutbox: boolean;
+  /** Serve GET /dev/biometrics (development face/fingerprint adapters outside production only). */
+  devBiometrics: boolean;
 }
 
 export interface IdentityContextOptions {
@@ -151,7 +153,7 @@ export function createIdentityContext(options: IdentityContextOptions): Identity
     );
   if (face instanceof DevelopmentFaceVerifier || fingerprint instanceof DevelopmentFingerprintVerifier)
     logger.warn(
-      'identity: development face/fingerprint adapters — they check image format and that a reference exists; they are NOT biometric matchers',
+      'identity: development face/fingerprint adapters — NOT biometric matchers: any face photo passes, a fingerprint matches only the exact file enrolled (the demo sample for demo people)',
     );
   return {
     db: registry.db,
@@ -178,5 +180,8 @@ export function createIdentityContext(options: IdentityContextOptions): Identity
     policy: { ...defaultPolicy, ...options.policy },
     hooks: options.hooks ?? {},
     devOutbox: config.mode !== 'production' && sms instanceof DevelopmentSmsGateway,
+    devBiometrics:
+      config.mode !== 'production' &&
+      (face instanceof DevelopmentFaceVerifier || fingerprint instanceof DevelopmentFingerprintVerifier),
   };
 }

@@ -1,5 +1,10 @@
 import { AppError, isAppError } from '@dinhdanh/kernel';
-import { type Officer, verifyOfficerToken } from '@dinhdanh/registry';
+import {
+  DEMO_FINGERPRINT_FILE,
+  demoFingerprintImage,
+  type Officer,
+  verifyOfficerToken,
+} from '@dinhdanh/registry';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,6 +12,7 @@ import { z } from 'zod';
 import { type Account, AccountView, LockGround, presentAccount } from './account/account.ts';
 import { createDependentAccount, type Dependent, listDependents } from './account/dependents.service.ts';
 import { describeMe, MeView } from './account/me.service.ts';
+import { DevelopmentFaceVerifier, DevelopmentFingerprintVerifier } from './adapters/biometrics.ts';
 import type { DevelopmentSmsGateway } from './adapters/sms.ts';
 import type { IdentityContext } from './context.ts';
 import { changePassword, confirmTotp, deleteTotp, startTotp } from './credential/credential.service.ts';
@@ -834,6 +840,42 @@ export async function identityRoutes(app: FastifyInstance, options: IdentityRout
         },
       },
       async (request) => ({ items: await (ctx.sms as DevelopmentSmsGateway).list(request.query.last) }),
+    );
+  }
+  if (ctx.devBiometrics) {
+    const developmentFingerprint = ctx.fingerprint instanceof DevelopmentFingerprintVerifier;
+    const view = {
+      face: ctx.face instanceof DevelopmentFaceVerifier ? 'development' : 'matcher',
+      fingerprint: developmentFingerprint ? 'development' : 'matcher',
+      fingerprintSample: developmentFingerprint
+        ? {
+            fileName: DEMO_FINGERPRINT_FILE,
+            mediaType: 'image/png' as const,
+            image: Buffer.from(demoFingerprintImage()).toString('base64'),
+          }
+        : null,
+    } as const;
+    api.get(
+      '/dev/biometrics',
+      {
+        schema: {
+          tags: ['identity'],
+          summary:
+            'Development: which biometric checks are development stand-ins (not matchers), and the demo fingerprint sample (never in production)',
+          description:
+            'The development face adapter accepts any JPEG/PNG photo; the development fingerprint adapter matches only the exact file enrolled — for the demo population, `fingerprintSample`.',
+          response: {
+            200: z.object({
+              face: z.enum(['development', 'matcher']),
+              fingerprint: z.enum(['development', 'matcher']),
+              fingerprintSample: z
+                .object({ fileName: z.string(), mediaType: z.literal('image/png'), image: z.string() })
+                .nullable(),
+            }),
+          },
+        },
+      },
+      async () => view,
     );
   }
 }

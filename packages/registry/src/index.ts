@@ -53,6 +53,12 @@ export {
 export { idProvinceCodes, isCountryCode } from './id-number/id-province-codes.ts';
 export { registryMigrations } from './migrations.ts';
 export { assertCanWrite, issueOfficerToken, type Officer, verifyOfficerToken } from './officer/officer.ts';
+export {
+  DEMO_FINGERPRINT_FILE,
+  demoFingerprintImage,
+  demoFingerprintTemplateHash,
+  developmentTemplateHash,
+} from './person/development-biometrics.ts';
 export { presentPerson } from './person/person.presenter.ts';
 export * from './person/person.schema.ts';
 export {

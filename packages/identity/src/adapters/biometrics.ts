@@ -1,5 +1,5 @@
 import { AppError } from '@dinhdanh/kernel';
-import type { Person } from '@dinhdanh/registry';
+import { developmentTemplateHash, type Person } from '@dinhdanh/registry';
 
 export interface BiometricResult {
   match: boolean;
@@ -32,8 +32,9 @@ function assertCapture(image: Uint8Array, what: string): void {
 
 /**
  * Development only — NOT a biometric matcher. It accepts a capture when it is a real JPEG/PNG
- * of plausible size and the registry holds a face reference for the person; it cannot tell
- * faces apart. The config refuses it in production.
+ * of plausible size and the registry holds a face reference for the person: any photo passes,
+ * it cannot tell faces apart. The configuration refuses it in production
+ * (`DINHDANH_BIOMETRIC_MATCHER=http` there); the server warns at start while it is in use.
  */
 export class DevelopmentFaceVerifier implements FaceVerifier {
   async verify(person: Person, image: Uint8Array): Promise<BiometricResult> {
@@ -45,18 +46,24 @@ export class DevelopmentFaceVerifier implements FaceVerifier {
 }
 
 /**
- * Development only — NOT a biometric matcher. It accepts a non-empty JPEG/PNG capture when the
- * registry holds fingerprints for the person, and refuses (never enrols) when it holds none.
+ * Development only — NOT a biometric matcher. It compares the exact bytes of a JPEG/PNG capture
+ * with the person's reference through the registry's development template
+ * (`developmentTemplateHash`: SHA-256 over the ID number and the file), so only the very file
+ * enrolled matches — for the demo population, the demo sample `demoFingerprintImage()`, which
+ * `dinhdanh serve --demo` writes out and the officer console offers. It refuses (never enrols)
+ * when the registry holds no fingerprints. The configuration refuses it in production
+ * (`DINHDANH_BIOMETRIC_MATCHER=http` there); the server warns at start while it is in use.
  */
 export class DevelopmentFingerprintVerifier implements FingerprintVerifier {
   async verify(person: Person, image: Uint8Array): Promise<BiometricResult> {
     assertCapture(image, 'fingerprint');
-    if (!person.biometrics.fingerprints?.templateHash)
+    const reference = person.biometrics.fingerprints?.templateHash;
+    if (!reference)
       throw new AppError(
         'ERR_BIOMETRIC_REFERENCE_MISSING',
         'the registry holds no fingerprints for this person; enrol them at a card office first',
       );
-    return { match: true };
+    return { match: developmentTemplateHash(person.idNumber, image) === reference };
   }
 }
 

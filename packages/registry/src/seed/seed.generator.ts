@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { csvField } from '@dinhdanh/db';
 import { foldVietnamese } from '@dinhdanh/kernel';
 import { idNumberPrefix, permutedSerial } from '../id-number/id-number.ts';
+import { demoFingerprintTemplateHash } from '../person/development-biometrics.ts';
 import type { MaritalStatus, RelationToHead, Sex } from '../person/person.schema.ts';
 import { Random, ranked, Weighted } from './prng.ts';
 import { SortedTableText, TableText } from './seed.copy-text.ts';
@@ -95,6 +96,11 @@ export interface SeedPerson {
   diedOn: number;
   phone: string | null;
   hasFace: boolean;
+  /**
+   * Day the face and fingerprint references were taken — with the first chip card (from 2021,
+   * at 14 at the earliest) — or -1 (under 14).
+   */
+  enrolledOn: number;
   /** Set while encoding. */
   version: number;
 }
@@ -851,6 +857,7 @@ export class PopulationGenerator {
       diedOn: -1,
       phone: age >= 16 && random.chance(age < 70 ? 0.93 : 0.6) ? this.phone() : null,
       hasFace: age >= 14,
+      enrolledOn: age >= 14 ? Math.min(this.asOf, Math.max(birthday(dob, 14), CHIP_CARDS_FROM)) : -1,
       version: 0,
     };
     if (relation === 'head') household.head = person;
@@ -1072,8 +1079,10 @@ export class PopulationGenerator {
     const religion = this.field(p.religion);
     const dob = isoOf(p.dob);
     const id = p.idNumber;
+    // References only (DOMAIN.md); the fingerprint one is the demo sample's development template.
     const biometrics = p.hasFace
-      ? `{""face"":{""templateHash"":""${faceHash(id)}"",""imageKey"":""portraits/${id}.jpg""}}`
+      ? `{""face"":{""templateHash"":""${faceHash(id)}"",""imageKey"":""portraits/${id}.jpg""},` +
+        `""fingerprints"":{""templateHash"":""${demoFingerprintTemplateHash(id)}"",""enrolledAt"":""${isoOf(p.enrolledOn)}""}}`
       : '';
     const father = p.father ? p.father.idNumber : null;
     const mother = p.mother ? p.mother.idNumber : null;
@@ -1124,6 +1133,8 @@ export class PopulationGenerator {
 }
 
 const REFORM_DAY = dayOf('2025-07-01');
+/** Chip ID cards (and the biometrics taken with them) from 2021. */
+const CHIP_CARDS_FROM = dayOf('2021-01-01');
 const VIET_NAM = Buffer.from('Việt Nam', 'utf8').toString('latin1');
 
 const FIRST_DAY = dayOf('1900-01-01');

@@ -1,3 +1,4 @@
+import { demoFingerprintTemplateHash } from '../person/development-biometrics.ts';
 import type { AddressInput, MaritalStatus } from '../person/person.schema.ts';
 import type { PersonState } from '../person/person.state.ts';
 import { isoOf } from './seed.dates.ts';
@@ -53,7 +54,13 @@ export function initialChanges(p: SeedPerson): Partial<PersonState> {
     motherIdNumber: p.mother?.idNumber ?? null,
     phone: p.phone,
     biometrics: p.hasFace
-      ? { face: { templateHash: faceHash(p.idNumber), imageKey: `portraits/${p.idNumber}.jpg` } }
+      ? {
+          face: { templateHash: faceHash(p.idNumber), imageKey: `portraits/${p.idNumber}.jpg` },
+          fingerprints: {
+            templateHash: demoFingerprintTemplateHash(p.idNumber),
+            enrolledAt: isoOf(p.enrolledOn),
+          },
+        }
       : {},
   };
 }

@@ -1,8 +1,9 @@
 import { csvRow } from '@dinhdanh/db';
 import { describe, expect, it } from 'vitest';
 import { decodeIdNumber } from '../id-number/id-number.ts';
+import { demoFingerprintImage, developmentTemplateHash } from '../person/development-biometrics.ts';
 import { applyChanges, type PersonState, personColumns, stateToRow } from '../person/person.state.ts';
-import { dayOf, isoOf } from './seed.dates.ts';
+import { dayOf, isoOf, yearsToDays } from './seed.dates.ts';
 import {
   type GeneratorOptions,
   PopulationGenerator,
@@ -176,6 +177,31 @@ describe('synthetic population generator', () => {
     }
     const phones = population.people.flatMap((p) => (p.phone ? [p.phone] : []));
     expect(new Set(phones).size).toBe(phones.length);
+  });
+
+  it('enrols face and fingerprint references (never images) from 14, the demo fingerprint matching', () => {
+    let enrolled = 0;
+    for (const person of population.people) {
+      const biometrics = fold(personEvents(person)).biometrics as {
+        fingerprints?: { templateHash: string; enrolledAt: string };
+      };
+      const age = (dayOf(AS_OF) - person.dob) / 365.2425;
+      if (age < 14) {
+        expect(biometrics).toEqual({});
+        continue;
+      }
+      enrolled++;
+      expect(Object.keys(biometrics)).toEqual(['face', 'fingerprints']);
+      expect(biometrics.fingerprints?.templateHash).toBe(
+        developmentTemplateHash(person.idNumber, demoFingerprintImage()),
+      );
+      // With the first chip card: from 2021, at 14 at the earliest, never after the load.
+      const enrolledAt = biometrics.fingerprints?.enrolledAt ?? '';
+      expect(enrolledAt >= '2021-01-01' && enrolledAt <= AS_OF).toBe(true);
+      expect(enrolledAt >= isoOf(person.dob + yearsToDays(14) - 2)).toBe(true);
+      expect(JSON.stringify(biometrics)).not.toMatch(/base64|image\/|data:/);
+    }
+    expect(enrolled).toBeGreaterThan(population.people.length / 2);
   });
 
   it('registers each birth in a pre-2025 province that is now part of the person’s province, bar migrants', () => {
