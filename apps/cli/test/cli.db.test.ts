@@ -158,8 +158,24 @@ describe(`dinhdanh CLI (${testDatabaseKind()})`, () => {
       expect(viaEnv.code, viaEnv.stderr).toBe(0);
       const { items } = JSON.parse(viaEnv.stdout) as { items: Array<{ text: string }> };
       expect(items.map((m) => m.text.slice(-6))).toEqual(['222222', '333333']);
-      const production = await runCli({ ...env, DINHDANH_MODE: 'production' }, ['dev', 'outbox']);
-      expect(production.code).not.toBe(0);
+      // A complete production configuration, so what refuses is the command itself, not the config.
+      const production = await runCli(
+        {
+          ...env,
+          DINHDANH_MODE: 'production',
+          DATABASE_URL: 'postgres://dinhdanh@127.0.0.1:1/unused',
+          DINHDANH_OFFICER_TOKEN_SECRET: 'x'.repeat(43),
+          DINHDANH_SMS_GATEWAY: 'http',
+          DINHDANH_SMS_GATEWAY_URL: 'https://sms.example.vn/send',
+          DINHDANH_BIOMETRIC_MATCHER: 'http',
+          DINHDANH_BIOMETRIC_MATCHER_URL: 'https://matcher.example.vn/',
+        },
+        ['dev', 'outbox'],
+      );
+      expect(production.code).toBe(1);
+      expect(production.stderr).toContain('ERR_VALIDATION');
+      expect(production.stderr).toContain('the development outbox exists only');
+      expect(production.stderr).not.toContain('ERR_CONFIG_INVALID');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

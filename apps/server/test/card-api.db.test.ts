@@ -32,6 +32,7 @@ let ctx: RegistryContext;
 let clientId: string;
 let issued: IssuedCard;
 let idNumber: string;
+let documentSigner: Awaited<ReturnType<CardPkiStore['currentDocumentSigner']>>;
 const issuer = 'http://127.0.0.1:3000';
 
 beforeAll(async () => {
@@ -45,7 +46,7 @@ beforeAll(async () => {
   };
   const pki = new CardPkiStore(keysDir, { allowCreate: true });
   await pki.initCsca('ecdsa-p256', { now: t.clock.now() });
-  const documentSigner = await pki.currentDocumentSigner('ecdsa-p256', {
+  documentSigner = await pki.currentDocumentSigner('ecdsa-p256', {
     now: t.clock.now(),
     autoIssue: true,
   });
@@ -139,8 +140,18 @@ describe(`chip-card verification API (${testDatabaseKind()})`, () => {
     expect(tampered.json().valid).toBe(false);
     expect(tampered.json().verification.failures).toContain('dg_hash_mismatch');
 
-    await revokeCard(ctx, officer, { idNumber, reason: 'lost' });
-    const revoked = await post('/api/card/v1/verifications', chipBody(issued));
+    // A card of its own: the shared one stays in force for the other tests, whatever their order.
+    const holder = await registerBirth(ctx, officer, {
+      fullName: 'Lê Văn Bình',
+      dateOfBirth: '1979-09-12',
+      sex: 'male',
+      placeOfBirth: 'Hà Nội',
+      registrationCommuneCode: '00004',
+      permanentAddress: { communeCode: '00004', detail: 'Số 7 Phố Hàng Bông' },
+    });
+    const lost = await issueCard(ctx, { idNumber: holder.idNumber, officer, signer: documentSigner });
+    await revokeCard(ctx, officer, { idNumber: holder.idNumber, reason: 'lost' });
+    const revoked = await post('/api/card/v1/verifications', chipBody(lost));
     expect(revoked.json().verification.valid).toBe(true);
     expect(revoked.json().valid).toBe(false);
     expect(revoked.json().registry.findings).toContain('card_revoked');

@@ -30,6 +30,6 @@ describe(`append-only registry history (${testDatabaseKind()})`, () => {
     await expect(
       sql`INSERT INTO registry.person_event (id_number, version, type, actor, data)
         VALUES ('001090000001', 1, 'field_corrected', 'test', '{"changes":{}}')`.execute(database.db),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: '23505', constraint: 'person_event_pkey' });
   });
 });

@@ -2,6 +2,7 @@ import type { Database } from '@dinhdanh/db';
 import { testDatabase, testDatabaseKind } from '@dinhdanh/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminUnits } from '../admin-unit/admin-units.ts';
 import { decodeIdNumber } from '../id-number/id-number.ts';
 import { applyChanges, type PersonState, rowToState, stateToRow } from '../person/person.state.ts';
 import { seedPopulation } from './seed.service.ts';
@@ -131,8 +132,9 @@ describe(`seeding a synthetic population (${testDatabaseKind()})`, () => {
       const id = String(event.id_number);
       byPerson.set(id, [...(byPerson.get(id) ?? []), event]);
     }
-    const provinceOf = (_scheme: string, code: string) =>
-      String(people.find((p) => p.permanent_commune_code === code)?.permanent_province_code ?? '');
+    // The province of each commune from the administrative units, not from the rows under test.
+    const units = await AdminUnits.load(database.db);
+    const provinceOf = (scheme: string, code: string) => units.provinceOf(scheme, code);
     for (const row of people) {
       const id = String(row.id_number);
       const history = byPerson.get(id) ?? [];
