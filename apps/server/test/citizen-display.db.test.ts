@@ -178,8 +178,9 @@ describe(`what a citizen reads (${testDatabaseKind()})`, () => {
       },
     });
     expect(by('exchange.event.disclosed')?.actor.name).toBe('Cục Thuế (thử nghiệm)');
-    // No actor is left to be shown by a bare id.
-    for (const item of items)
+    // No actor is left to be shown by a bare id, no purpose as a bare code.
+    for (const item of items) {
+      expect(item.purposeText?.vi ?? '').not.toMatch(/^[a-z_.]+$/);
       expect(
         item.actor.self ||
           item.actor.name !== null ||
@@ -187,6 +188,7 @@ describe(`what a citizen reads (${testDatabaseKind()})`, () => {
           item.actor.kind === 'system',
         JSON.stringify(item),
       ).toBe(true);
+    }
   });
 
   it("tells the web app the installation's authority and demo pages, and nothing personal", async () => {

@@ -150,21 +150,47 @@ export type OfficerRole = 'officer' | 'supervisor';
 
 export interface Me {
   officerId: string;
-  unit: { code: string; name: string; level: 'province' | 'commune' | 'country' };
+  unit: {
+    code: string;
+    name: string;
+    level: 'province' | 'commune' | 'country';
+    /** The 2025 province the unit lies in (null for the country). */
+    provinceCode?: string | null;
+  };
   role: OfficerRole;
 }
 
 export type ActorKind = 'officer' | 'citizen' | 'agency' | 'system';
 
 /** One line of a person's access log (`packages/registry/src/audit/access-log.presenter.ts`). */
+/** A recorded text split by language (`AccessLogItem` in packages/registry). */
+export interface BilingualText {
+  vi: string;
+  en: string;
+}
+
 export interface AccessLogEntry {
   entryId: number;
   recordedAt: string;
-  actor: { kind: ActorKind | (string & {}); id: string; unit: string | null };
+  actor: {
+    kind: ActorKind | (string & {});
+    /** As recorded: an officer's code, an agency's or service's id, an account id, a system job. */
+    id: string;
+    unit: string | null;
+    /** The agency's or service's registered name, the account holder's name; null for officers and the system. */
+    name?: string | null;
+    /** The officer's unit by name; null at national level. */
+    unitName?: string | null;
+    unitLevel?: 'country' | 'province' | 'commune' | null;
+    /** The log's own subject acted. */
+    self?: boolean;
+  };
   /** e.g. `registry.person.read`; open-ended. */
   action: string;
   purpose: string | null;
+  purposeText?: BilingualText | null;
   legalBasis: string | null;
+  legalBasisText?: BilingualText | null;
   details: Record<string, unknown>;
   /** Position in the Merkle tree; null until the sequencer has sealed the entry. */
   leafIndex: number | null;

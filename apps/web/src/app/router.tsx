@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate } from 'react-router';
+import { HomePage } from '../home/home.page.tsx';
 import { InteractionPage } from '../login/interaction.page.tsx';
 import { AgenciesPage } from '../officer/exchange/agencies.page.tsx';
 import { AgencyRegisterPage } from '../officer/exchange/agency-register.page.tsx';
@@ -24,13 +25,14 @@ import { WalletHomePage } from '../wallet/wallet-home.page.tsx';
 import { WalletLayout } from '../wallet/wallet-layout.tsx';
 
 /**
- * One route tree per audience (DESIGN.md): the officer console under /officer, the citizen's
+ * The front page at / sends each audience to its place. One route tree per audience
+ * (DESIGN.md): the officer console under /officer, the citizen's
  * wallet under /wallet, the OpenID provider's login and consent pages under /login/:uid.
  * No route carries personal data: the person page takes an opaque in-memory reference and
  * the login page the provider's opaque interaction id.
  */
 export const router = createBrowserRouter([
-  { path: '/', element: <Navigate to="/officer" replace /> },
+  { path: '/', element: <HomePage /> },
   { path: '/officer/sign-in', element: <SignInPage /> },
   {
     path: '/officer',

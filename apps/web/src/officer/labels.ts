@@ -35,35 +35,5 @@ export function maritalStatusLabel(t: TFunction, status: string): string {
     : status;
 }
 
-type AccessActionKey = keyof typeof vi.accessAction;
-
-/** Audit actions (`packages/registry`) and their translation keys; dots in the codes rule them out as keys. */
-const accessActions: Readonly<Record<string, AccessActionKey>> = {
-  'registry.person.read': 'personRead',
-  'registry.person.search_result': 'personSearchResult',
-  'registry.person.relations_read': 'personRelationsRead',
-  'registry.person.history_read': 'personHistoryRead',
-  'registry.household.read': 'householdRead',
-  'registry.birth_registered': 'birthRegistered',
-  'registry.death_recorded': 'deathRecorded',
-  'registry.marriage_registered': 'marriageRegistered',
-  'registry.divorce_registered': 'divorceRegistered',
-  'registry.field_corrected': 'fieldCorrected',
-  'registry.widowed': 'widowed',
-  'registry.child_linked': 'childLinked',
-  'registry.guardianship_registered': 'guardianshipRegistered',
-  'registry.access_log.read': 'accessLogRead',
-  'registry.person.list_result': 'personListResult',
-  'registry.people.exported': 'peopleExported',
-  'exchange.document.pushed': 'documentsPushed',
-  'exchange.document.read': 'documentsRead',
-};
-
-export function accessActionLabel(t: TFunction, action: string): string {
-  const key = Object.hasOwn(accessActions, action) ? accessActions[action] : undefined;
-  return key ? t(`accessAction.${key}`) : action;
-}
-
-export function actorKindLabel(t: TFunction, kind: string): string {
-  return Object.hasOwn(vi.actorKind, kind) ? t(`actorKind.${kind as keyof typeof vi.actorKind}`) : kind;
-}
+// Access-log labels are shared with the citizen's wallet.
+export { accessActionLabel, actorKindLabel } from '../shared/access-log-labels.ts';

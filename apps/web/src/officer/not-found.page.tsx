@@ -7,13 +7,13 @@ import { PageTitle } from '../shared/page-title.tsx';
 export function NotFoundPage() {
   const { t } = useTranslation();
   return (
-    <AppFrame>
+    <AppFrame audience={null}>
       <Stack gap="md">
         <PageTitle size="h2" documentTitle={t('errors.notFoundPage')}>
           {t('errors.notFoundPage')}
         </PageTitle>
         <Text>{t('errors.notFoundPageText')}</Text>
-        <Anchor component={Link} to="/officer">
+        <Anchor component={Link} to="/">
           {t('errors.goHome')}
         </Anchor>
       </Stack>

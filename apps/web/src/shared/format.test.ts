@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, isCalendarDate, normaliseIdNumber, todayInVietnam } from './format.ts';
+import {
+  formatDate,
+  formatDateTime,
+  isCalendarDate,
+  normaliseIdNumber,
+  parseDate,
+  todayInVietnam,
+} from './format.ts';
 
 describe('display formats', () => {
   it('shows civil dates as dd/mm/yyyy', () => {
@@ -17,6 +24,17 @@ describe('display formats', () => {
     expect(isCalendarDate('2024-02-29')).toBe(true);
     expect(isCalendarDate('2023-02-29')).toBe(false);
     expect(isCalendarDate('2023-2-1')).toBe(false);
+  });
+
+  it('reads dates typed as dd/mm/yyyy (or ISO), never as mm/dd/yyyy', () => {
+    expect(parseDate('03/05/1984')).toBe('1984-05-03');
+    expect(parseDate(' 3.5.1984 ')).toBe('1984-05-03');
+    expect(parseDate('03-05-1984')).toBe('1984-05-03');
+    expect(parseDate('1984-05-03')).toBe('1984-05-03');
+    expect(parseDate('12/31/1984')).toBeUndefined();
+    expect(parseDate('29/02/2023')).toBeUndefined();
+    expect(parseDate('')).toBeUndefined();
+    expect(formatDate(parseDate('29/02/2024'))).toBe('29/02/2024');
   });
 
   it('accepts 12-digit ID numbers only', () => {

@@ -43,6 +43,17 @@ export function todayInVietnam(now: Date = new Date()): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/**
+ * A date as a person types it — `dd/mm/yyyy` (also `d/m/yyyy`, with `-` or `.`), or ISO
+ * `yyyy-mm-dd` — as `YYYY-MM-DD`; undefined unless it names a real calendar day.
+ */
+export function parseDate(input: string): string | undefined {
+  const text = input.trim();
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  const iso = dmy ? `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}` : text;
+  return isCalendarDate(iso) ? iso : undefined;
+}
+
 /** True for a `YYYY-MM-DD` string that names a real calendar day. */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

@@ -2,7 +2,10 @@ import { SegmentedControl } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { isLanguage } from '../i18n/i18n.ts';
 
-/** Vietnamese / English. Each option is labelled in its own language, with a matching lang attribute. */
+/**
+ * Vietnamese / English. Each option is labelled in its own language, with a matching lang
+ * attribute; on a phone it shows "VI" / "EN" while screen readers still read the full name.
+ */
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   const current = isLanguage(i18n.resolvedLanguage) ? i18n.resolvedLanguage : 'vi';
@@ -16,9 +19,20 @@ export function LanguageSwitch() {
         if (isLanguage(value)) void i18n.changeLanguage(value);
       }}
       data={[
-        { value: 'vi', label: <span lang="vi">{t('language.vi')}</span> },
-        { value: 'en', label: <span lang="en">{t('language.en')}</span> },
+        { value: 'vi', label: <Label lang="vi" name={t('language.vi')} short="VI" /> },
+        { value: 'en', label: <Label lang="en" name={t('language.en')} short="EN" /> },
       ]}
     />
+  );
+}
+
+function Label({ lang, name, short }: { lang: string; name: string; short: string }) {
+  return (
+    <span lang={lang}>
+      <span className="dd-lang-long">{name}</span>
+      <span className="dd-lang-short" aria-hidden="true">
+        {short}
+      </span>
+    </span>
   );
 }

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AccessLog } from '../api/api.types.ts';
 import { citizenApi } from '../citizen/citizen.api.ts';
-import { accessActionLabel, actorKindLabel } from '../officer/labels.ts';
+import { accessActionLabel, accessActorLabel, inLanguage } from '../shared/access-log-labels.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { PageTitle } from '../shared/page-title.tsx';
 import { Pending } from './pending.tsx';
@@ -35,36 +35,46 @@ export function AccessLogPage() {
             <Text size="xs" c="dimmed">
               {t('accessLog.newestFirst', { limit: LIMIT })}
             </Text>
-            {entries.map((entry) => (
-              <Card
-                key={entry.entryId}
-                withBorder
-                padding="xs"
-                radius="md"
-                data-testid="wallet-access-log-entry"
-              >
-                <Stack gap={2}>
-                  <Text size="sm" fw={600}>
-                    {accessActionLabel(t, entry.action)}
-                  </Text>
-                  <Text size="xs">
-                    <time dateTime={entry.recordedAt}>{formatDateTime(entry.recordedAt)}</time> ·{' '}
-                    {actorKindLabel(t, entry.actor.kind)} {entry.actor.id}
-                    {entry.actor.unit ? ` · ${t('accessLog.unit', { unit: entry.actor.unit })}` : ''}
-                  </Text>
-                  {entry.purpose ? (
-                    <Text size="xs" c="dimmed">
-                      {t('accessLog.columns.purpose')}: {entry.purpose}
+            {entries.map((entry) => {
+              const purpose = inLanguage(entry.purposeText, entry.purpose);
+              const legalBasis = inLanguage(entry.legalBasisText, entry.legalBasis);
+              return (
+                <Card
+                  key={entry.entryId}
+                  withBorder
+                  padding="xs"
+                  radius="md"
+                  data-testid="wallet-access-log-entry"
+                >
+                  <Stack gap={2}>
+                    <Text size="sm" fw={600} data-testid="wallet-access-log-action">
+                      {accessActionLabel(t, entry.action)}
                     </Text>
-                  ) : null}
-                  <Text size="xs" c={entry.leafIndex !== null ? 'teal.8' : 'dimmed'}>
-                    {entry.leafIndex !== null
-                      ? t('accessLog.sealed', { leafIndex: entry.leafIndex })
-                      : t('accessLog.pending')}
-                  </Text>
-                </Stack>
-              </Card>
-            ))}
+                    <Text size="xs" data-testid="wallet-access-log-time">
+                      <time dateTime={entry.recordedAt}>{formatDateTime(entry.recordedAt)}</time>
+                    </Text>
+                    <Text size="xs" data-testid="wallet-access-log-actor">
+                      {t('accessActor.by', { actor: accessActorLabel(t, entry.actor) })}
+                    </Text>
+                    {purpose ? (
+                      <Text size="xs" c="dimmed" data-testid="wallet-access-log-purpose">
+                        {t('accessActor.purpose', { purpose })}
+                      </Text>
+                    ) : null}
+                    {legalBasis ? (
+                      <Text size="xs" c="dimmed">
+                        {t('accessActor.legalBasis', { legalBasis })}
+                      </Text>
+                    ) : null}
+                    <Text size="xs" c={entry.leafIndex !== null ? 'teal.8' : 'dimmed'}>
+                      {entry.leafIndex !== null
+                        ? t('accessLog.sealed', { leafIndex: entry.leafIndex })
+                        : t('accessLog.pending')}
+                    </Text>
+                  </Stack>
+                </Card>
+              );
+            })}
           </Stack>
         )}
       </Pending>

@@ -28,7 +28,8 @@ import {
   normaliseCode,
   normalisePhone,
 } from '../citizen/validation.ts';
-import { isCalendarDate, todayInVietnam } from '../shared/format.ts';
+import { DateField } from '../shared/date-field.tsx';
+import { parseDate, todayInVietnam } from '../shared/format.ts';
 import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { WalletFrame } from './wallet-frame.tsx';
@@ -91,8 +92,8 @@ export function RegisterPage() {
     const errors: Record<string, string> = {};
     if (!isIdNumber(details.idNumber)) errors.idNumber = t('citizen.idNumberInvalid');
     if (details.fullName.trim().length < 2) errors.fullName = t('register.fullNameRequired');
-    if (!isCalendarDate(details.dateOfBirth) || details.dateOfBirth > todayInVietnam())
-      errors.dateOfBirth = t('register.dateOfBirthInvalid');
+    const dateOfBirth = parseDate(details.dateOfBirth);
+    if (!dateOfBirth || dateOfBirth > todayInVietnam()) errors.dateOfBirth = t('register.dateOfBirthInvalid');
     if (!isPhone(details.phone)) errors.phone = t('register.phoneInvalid');
     setFieldErrors(errors);
     if (Object.keys(errors).length > 0) return;
@@ -100,7 +101,7 @@ export function RegisterPage() {
       const created = await citizenApi.post<Registration>(identityPath('registrations'), {
         idNumber: details.idNumber.trim(),
         fullName: details.fullName.trim().replace(/\s+/g, ' '),
-        dateOfBirth: details.dateOfBirth,
+        dateOfBirth,
         phone: normalisePhone(details.phone),
       });
       setRegistration(created);
@@ -181,14 +182,11 @@ export function RegisterPage() {
             required
             data-testid="register-full-name"
           />
-          <TextInput
-            type="date"
+          <DateField
             label={t('fields.dateOfBirth')}
             value={details.dateOfBirth}
-            max={todayInVietnam()}
             onChange={(e) => setDetails({ ...details, dateOfBirth: e.currentTarget.value })}
             error={fieldErrors.dateOfBirth}
-            autoComplete="off"
             required
             data-testid="register-date-of-birth"
           />

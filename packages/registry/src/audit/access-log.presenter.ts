@@ -97,7 +97,7 @@ export async function presentAccessLog(
         unitLevel: unit?.level ?? null,
         self: isSelf(actor),
       },
-      purposeText: entry.purpose ? splitBilingual(entry.purpose) : null,
+      purposeText: readablePurpose(entry.purpose),
       legalBasisText: entry.legalBasis ? splitBilingual(entry.legalBasis) : null,
     };
   });
@@ -120,6 +120,15 @@ function officerUnit(
     name: province ? `${commune.fullName}, ${province.fullName}` : commune.fullName,
     level: 'commune',
   };
+}
+
+/**
+ * The purpose as a person reads it. An event recorded without a reason carries its bare type
+ * code ("birth_registered") as purpose: the action already says that, so there is no text.
+ */
+function readablePurpose(purpose: string | null): BilingualText | null {
+  if (!purpose || /^[a-z][a-z0-9_.]*$/.test(purpose)) return null;
+  return splitBilingual(purpose);
 }
 
 const englishStart = /^[A-Za-z0-9][A-Za-z0-9'’-]*(?:\s|$)/;
