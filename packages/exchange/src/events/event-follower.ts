@@ -13,16 +13,10 @@ import {
 import { listAgencyRows } from '../agency/agency.repository.ts';
 import { type Agency, ExchangeEventType } from '../agency/agency.schema.ts';
 import type { ExchangeContext } from '../context.ts';
+import { type EventRow, insertEvents, lockCursor, setCursor } from './cursor.repository.ts';
+import { insertDeliveries, type NewDelivery } from './delivery.repository.ts';
 import { disclosureFor, eventFields, eventPayload } from './event-data.ts';
-import {
-  type EventRow,
-  insertDeliveries,
-  insertEvents,
-  listSubscriptionRows,
-  lockCursor,
-  type NewDelivery,
-  setCursor,
-} from './events.repository.ts';
+import { listSubscriptionRows } from './subscription.repository.ts';
 
 type History = Awaited<ReturnType<typeof getPersonHistory>>;
 

@@ -1,8 +1,8 @@
 import type { KeyStore } from '@dinhdanh/kernel';
 import type { ExchangeContext } from '../context.ts';
 import { followRegistryChanges } from './event-follower.ts';
-import { sweepOutbox } from './events.repository.ts';
 import { NatsPublisher } from './nats-publisher.ts';
+import { sweepOutbox } from './outbox-sweep.repository.ts';
 import { backoffMs, type DispatchPolicy, WebhookDispatcher } from './webhook-dispatcher.ts';
 import { type WebhookSigner, webhookSigner } from './webhook-signature.ts';
 

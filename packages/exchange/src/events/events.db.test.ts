@@ -21,7 +21,6 @@ import type { ExchangeContext } from '../context.ts';
 import { SUBSCRIPTION_BASIS } from './event-data.ts';
 import { EVENT_DISCLOSED_ACTION, followRegistryChanges } from './event-follower.ts';
 import { startEventWorkers } from './event-workers.ts';
-import { sweepOutbox } from './events.repository.ts';
 import {
   createSubscription,
   deleteSubscription,
@@ -29,6 +28,7 @@ import {
   listSubscriptions,
   redeliverDeadLetter,
 } from './events.service.ts';
+import { sweepOutbox } from './outbox-sweep.repository.ts';
 import {
   checkWebhookSignature,
   startWebhookReceiver,

@@ -3,15 +3,14 @@ import { isIP } from 'node:net';
 import { AppError, type Config } from '@dinhdanh/kernel';
 import type { Agency } from '../agency/agency.schema.ts';
 import type { ExchangeContext } from '../context.ts';
+import { listDeadLetterRows, requeueDeadLetter } from './dead-letter.repository.ts';
+import { type DeadLetter, type Subscription, SubscriptionInput } from './events.schema.ts';
 import {
   countPendingBySubscription,
   deleteSubscriptionRow,
   insertSubscription,
-  listDeadLetterRows,
   listSubscriptionRows,
-  requeueDeadLetter,
-} from './events.repository.ts';
-import { type DeadLetter, type Subscription, SubscriptionInput } from './events.schema.ts';
+} from './subscription.repository.ts';
 
 /** Active subscriptions per agency: a few receivers (production, disaster recovery …), not one per event type. */
 export const MAX_SUBSCRIPTIONS = 10;

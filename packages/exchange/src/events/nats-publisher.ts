@@ -1,7 +1,7 @@
 import { type JetStreamClient, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import type { ExchangeContext } from '../context.ts';
-import { type EventRow, leaseCursor, readEvents, releaseCursor } from './events.repository.ts';
+import { type EventRow, leaseCursor, readEvents, releaseCursor } from './cursor.repository.ts';
 
 /** The JetStream stream of change events, and its subjects: `dinhdanh.events.<type>` (e.g. `dinhdanh.events.person.died`). */
 export const NATS_STREAM = 'DINHDANH_EVENTS';

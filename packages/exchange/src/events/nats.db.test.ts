@@ -8,9 +8,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeContext } from '../context.ts';
 import { type NatsServer, natsServerAvailable, startNatsServer } from '../testing/nats-server.ts';
+import { readCursor, setCursor } from './cursor.repository.ts';
 import { followRegistryChanges } from './event-follower.ts';
 import { startEventWorkers } from './event-workers.ts';
-import { readCursor, setCursor } from './events.repository.ts';
 import { NATS_STREAM, type NatsChangeEvent, NatsPublisher } from './nats-publisher.ts';
 import { WEBHOOK_KEY_NAME } from './webhook-signature.ts';
 

@@ -5,7 +5,7 @@ import {
   markDelivered,
   markFailed,
   releaseLease,
-} from './events.repository.ts';
+} from './delivery.repository.ts';
 import type { WebhookSigner } from './webhook-signature.ts';
 
 export interface DispatchPolicy {
