@@ -1,39 +1,65 @@
 // Mutation testing of the security-critical modules (docs/testing.md): `npm run test:mutation`,
 // never part of `npm test`. MUTATION_GROUP=<group> mutates one group only, with its own report.
 
-/** The modules whose every check a test must prove, by group. `file:from-to` mutates those lines. */
+/**
+ * The modules whose every check a test must prove, by group (`file:from-to` mutates those lines),
+ * and the tests that prove them: the module's own tests and the API tests of its feature. Other
+ * tests that happen to run the code are left out, so a score is what these tests prove.
+ */
 export const groups = {
-  exchange: [
-    'packages/exchange/src/auth/agency-authenticator.ts',
-    'packages/exchange/src/auth/dpop.ts',
-    'packages/exchange/src/auth/purpose.ts',
-    'packages/exchange/src/auth/usage-meter.ts',
-    // The agencies' field policy and legal basis.
-    'packages/exchange/src/people/people.service.ts',
-  ],
-  oidc: [
-    'packages/oidc/src/provider/level-policy.ts',
-    // The provider's per-client configuration and the client certificate it trusts.
-    'packages/oidc/src/provider/provider.ts:43-111',
-    // Relying parties' registration: redirect URIs, keys, scopes.
-    'packages/oidc/src/client/client.schema.ts',
-    'packages/oidc/src/client/client.service.ts',
-  ],
-  identity: [
-    'packages/identity/src/login/login.service.ts',
-    'packages/identity/src/login/throttle.ts',
-    'packages/identity/src/credential/otp.ts',
-    'packages/identity/src/credential/totp.ts',
-    'packages/identity/src/session/session.service.ts',
-    'packages/identity/src/lock/lock.service.ts',
-  ],
-  audit: ['packages/audit/src/verify/verify-log.ts'],
-  card: [
-    'packages/card/src/verify/passive-auth.ts',
-    'packages/card/src/verify/active-auth.ts',
-    'packages/card/src/verify/crypto.ts',
-  ],
-  registry: ['packages/registry/src/officer/officer.ts'],
+  exchange: {
+    mutate: [
+      'packages/exchange/src/auth/agency-authenticator.ts',
+      'packages/exchange/src/auth/dpop.ts',
+      'packages/exchange/src/auth/purpose.ts',
+      'packages/exchange/src/auth/usage-meter.ts',
+      // The agencies' field policy and legal basis.
+      'packages/exchange/src/people/people.service.ts',
+    ],
+    testFiles: ['packages/exchange/src/auth/*.test.ts', 'apps/server/test/exchange-api.db.test.ts'],
+  },
+  oidc: {
+    mutate: [
+      'packages/oidc/src/provider/level-policy.ts',
+      // The provider's per-client configuration and the client certificate it trusts.
+      'packages/oidc/src/provider/provider.ts:43-111',
+      // Relying parties' registration: redirect URIs, keys, scopes.
+      'packages/oidc/src/client/client.schema.ts',
+      'packages/oidc/src/client/client.service.ts',
+    ],
+    testFiles: [
+      'packages/oidc/src/provider/*.test.ts',
+      'packages/oidc/src/client/*.test.ts',
+      'apps/server/test/oidc-flow.db.test.ts',
+    ],
+  },
+  identity: {
+    mutate: [
+      'packages/identity/src/login/login.service.ts',
+      'packages/identity/src/login/throttle.ts',
+      'packages/identity/src/credential/otp.ts',
+      'packages/identity/src/credential/totp.ts',
+      'packages/identity/src/session/session.service.ts',
+      'packages/identity/src/lock/lock.service.ts',
+    ],
+    testFiles: ['packages/identity/src/**/*.test.ts', 'apps/server/test/identity*.db.test.ts'],
+  },
+  audit: {
+    mutate: ['packages/audit/src/verify/verify-log.ts'],
+    testFiles: ['packages/audit/src/**/*.test.ts'],
+  },
+  card: {
+    mutate: [
+      'packages/card/src/verify/passive-auth.ts',
+      'packages/card/src/verify/active-auth.ts',
+      'packages/card/src/verify/crypto.ts',
+    ],
+    testFiles: ['packages/card/src/**/*.test.ts', 'apps/server/test/card-*.db.test.ts'],
+  },
+  registry: {
+    mutate: ['packages/registry/src/officer/officer.ts'],
+    testFiles: ['packages/registry/src/officer/*.test.ts', 'apps/server/test/registry-api.db.test.ts'],
+  },
 };
 
 const group = process.env.MUTATION_GROUP;
@@ -76,5 +102,6 @@ export default {
     '/test-results',
     '*.log',
   ],
-  mutate: group ? groups[group] : Object.values(groups).flat(),
+  mutate: group ? groups[group].mutate : Object.values(groups).flatMap((g) => g.mutate),
+  testFiles: group ? groups[group].testFiles : Object.values(groups).flatMap((g) => g.testFiles),
 };
