@@ -2,8 +2,10 @@
 export {
   type AccessLogEntry,
   type AccessLogEntryProof,
+  type AccessLogMemberProof,
   accessLog,
   accessLogEntryProof,
+  accessLogProofSubject,
   verifyAccessLogEntryProof,
 } from './access-log/access-log.ts';
 export {
@@ -32,17 +34,22 @@ export {
   parseVerifierKey,
   signNote,
 } from './checkpoint/signed-note.ts';
+export type { AuditBatchMember, PreparedBatch } from './entry/audit-batch.ts';
 export { countAuditEntries } from './entry/audit-entry.counts.ts';
 export {
   type AppendOptions,
+  appendAuditBatch,
   appendAuditEntries,
   appendAuditEntry,
+  insertBatchEntryCte,
   insertEntriesCte,
+  prepareAuditBatch,
   prepareEntries,
 } from './entry/audit-entry.repository.ts';
 export {
   ActorKind,
   AuditEntryInput,
+  type BatchCommitment,
   type CanonicalEntry,
   canonicalJson,
   SUBJECT_KEY_NAME,

@@ -2,6 +2,7 @@
 import type { Db } from '@dinhdanh/db';
 import { type Clock, systemClock } from '@dinhdanh/kernel';
 import { sql } from 'kysely';
+import { type AuditBatchMember, type PreparedBatch, prepareBatchEntry } from './audit-batch.ts';
 import {
   type AuditEntryInput,
   type CanonicalEntry,
@@ -71,6 +72,77 @@ export function insertEntriesCte(chunk: readonly PreparedEntry[]) {
       )`;
 }
 
+/**
+ * Appends one batch entry — one act concerning many subjects, such as a batch of an agency's
+ * matching job (ADR 0009) — with its members, and returns its id. Same transaction rules as
+ * appendAuditEntries.
+ */
+export async function appendAuditBatch(
+  db: Db,
+  entry: AuditEntryInput,
+  members: readonly AuditBatchMember[],
+  options: AppendOptions = {},
+): Promise<number> {
+  const batch = prepareBatchEntry(entry, members, (options.clock ?? systemClock).now());
+  const { rows } = await sql<{ id: number | string }>`
+    WITH ${insertBatchEntryCte(batch)} SELECT id FROM audit_inserted`.execute(db);
+  return Number(rows[0]!.id);
+}
+
+/** Validates a batch entry and its members and builds its commitment, for `insertBatchEntryCte`. */
+export function prepareAuditBatch(
+  entry: AuditEntryInput,
+  members: readonly AuditBatchMember[],
+  options: AppendOptions = {},
+): PreparedBatch {
+  return prepareBatchEntry(entry, members, (options.clock ?? systemClock).now());
+}
+
+/**
+ * The common-table expressions that insert a prepared batch entry (as `audit_inserted`), queue it
+ * for the sequencer and insert its members into `audit.entry_member`, for a caller's statement as
+ * with insertEntriesCte. Subject keys travel as one comma-joined text and the members' details as
+ * one newline-joined text (canonical JSON holds no raw newline): 10,000 members are three
+ * parameters, not 30,000.
+ */
+export function insertBatchEntryCte(batch: PreparedBatch) {
+  const { entry, detailsJson, canonical } = batch.entry;
+  const members = entry.members!;
+  const legalBases = batch.legalBases.some((basis) => basis !== null) ? batch.legalBases : null;
+  return sql`audit_inserted AS (
+        INSERT INTO audit.entry (recorded_at, actor_kind, actor_id, actor_unit, action, subject_key, purpose,
+                                 legal_basis, details, canonical, members_count, members_root)
+        VALUES (${entry.recordedAt}::timestamptz, ${entry.actor.kind}, ${entry.actor.id}, ${entry.actor.unit},
+                ${entry.action}, NULL, ${entry.purpose}, ${entry.legalBasis}, ${detailsJson}::jsonb, ${canonical},
+                ${members.count}, decode(${members.root}, 'hex'))
+        RETURNING id
+      ), audit_queued AS (
+        INSERT INTO audit.pending (entry_id) SELECT id FROM audit_inserted
+      ), audit_members AS (
+        INSERT INTO audit.entry_member (subject_key, entry_id, legal_basis, details)
+        SELECT decode(m.subject_key, 'hex'), i.id, m.legal_basis, m.details
+          FROM audit_inserted i,
+               unnest(string_to_array(${batch.subjectKeys.join(',')}, ','),
+                      string_to_array(${batch.details.join('\n')}, E'\n'),
+                      ${legalBases}::text[]) AS m(subject_key, details, legal_basis)
+      )`;
+}
+
+/** A batch entry's member records as stored, in leaf order (ascending subject key). */
+export async function batchMembers(
+  db: Db,
+  entryId: number,
+): Promise<{ subjectKeys: string[]; legalBases: (string | null)[]; details: string[] }> {
+  const { rows } = await sql<{ subject_key: Uint8Array; legal_basis: string | null; details: string }>`
+    SELECT subject_key, legal_basis, details FROM audit.entry_member
+     WHERE entry_id = ${entryId} ORDER BY subject_key`.execute(db);
+  return {
+    subjectKeys: rows.map((row) => Buffer.from(row.subject_key).toString('hex')),
+    legalBases: rows.map((row) => row.legal_basis),
+    details: rows.map((row) => row.details),
+  };
+}
+
 /** Validates entries and builds their canonical text, for `insertEntriesCte`. */
 export function prepareEntries(
   entries: readonly AuditEntryInput[],
@@ -109,13 +181,22 @@ export interface EntryRow {
   legal_basis: string | null;
   details: unknown;
   canonical: string;
+  members_count: number | null;
+  members_root: Uint8Array | null;
 }
 
 /** The entry the columns of a row describe (independently of its canonical text). */
 export function entryFromRow(row: EntryRow): CanonicalEntry {
   const details = typeof row.details === 'string' ? JSON.parse(row.details) : row.details;
+  const members =
+    row.members_count === null && row.members_root === null
+      ? undefined
+      : {
+          count: row.members_count as number,
+          root: row.members_root === null ? null : Buffer.from(row.members_root).toString('hex'),
+        };
   return {
-    v: 1,
+    v: members ? 2 : 1,
     recordedAt: new Date(row.recorded_at).toISOString(),
     actor: {
       kind: row.actor_kind as CanonicalEntry['actor']['kind'],
@@ -127,6 +208,7 @@ export function entryFromRow(row: EntryRow): CanonicalEntry {
     purpose: row.purpose,
     legalBasis: row.legal_basis,
     details: details as Record<string, unknown>,
+    ...(members ? { members: members as CanonicalEntry['members'] & object } : {}),
   };
 }
 
@@ -140,5 +222,5 @@ export function rowMatchesCanonical(row: EntryRow): boolean {
 }
 
 export const entryColumns = sql.raw(
-  'e.id, e.recorded_at, e.actor_kind, e.actor_id, e.actor_unit, e.action, e.subject_key, e.purpose, e.legal_basis, e.details, e.canonical',
+  'e.id, e.recorded_at, e.actor_kind, e.actor_id, e.actor_unit, e.action, e.subject_key, e.purpose, e.legal_basis, e.details, e.canonical, e.members_count, e.members_root',
 );

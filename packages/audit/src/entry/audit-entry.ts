@@ -34,9 +34,11 @@ export type AuditEntryInput = z.input<typeof AuditEntryInput>;
 /**
  * The entry as hashed: every field present (absent ones as null), keys sorted by RFC 8785.
  * `v` versions this shape; a change of shape gets a new `v` and old entries keep theirs.
+ * `v: 2` is a batch entry (ADR 0009): a v1 entry plus `members`, its commitment to the
+ * subjects it concerns; its `subjectKey` is null.
  */
 export interface CanonicalEntry {
-  v: 1;
+  v: 1 | 2;
   recordedAt: string;
   actor: { kind: ActorKind; id: string; unit: string | null };
   action: string;
@@ -44,6 +46,13 @@ export interface CanonicalEntry {
   purpose: string | null;
   legalBasis: string | null;
   details: Record<string, unknown>;
+  members?: BatchCommitment;
+}
+
+/** What a batch entry commits to: how many member records, and the RFC 9162 Merkle root (hex) over them. */
+export interface BatchCommitment {
+  count: number;
+  root: string;
 }
 
 /** An entry ready to insert: its fields, its details as JSON and its canonical text. */
@@ -67,7 +76,7 @@ const jsonString = (value: string) => {
   if (!value.isWellFormed()) throw new TypeError('audit entries cannot contain lone surrogates');
   return JSON.stringify(value);
 };
-const jsonOptional = (value: string | null) => (value === null ? 'null' : jsonString(value));
+export const jsonOptional = (value: string | null) => (value === null ? 'null' : jsonString(value));
 
 /**
  * Validates an entry and builds its canonical text. This is the append hot path, so the

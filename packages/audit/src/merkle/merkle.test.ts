@@ -12,6 +12,7 @@ import {
   hashLeaf,
   inclusionProofRanges,
   type LeafRange,
+  LeafTree,
   rangeNodes,
   verifyConsistency,
   verifyInclusion,
@@ -102,6 +103,18 @@ describe('proofs built from perfect subtrees', () => {
         expect(verifyInclusion(leaves[m]!, m, n + 1, proof, roots[n + 1]!)).toBe(false);
       }
     }
+  });
+
+  it('an in-memory leaf tree (batch members) has the RFC root and inclusion proofs of every size', () => {
+    for (let n = 1; n <= 40; n++) {
+      const tree = new LeafTree(leaves.slice(0, n));
+      expect(tree.root()).toEqual(roots[n]);
+      for (let m = 0; m < n; m++) {
+        expect(tree.proof(m)).toEqual(proofFrom(leaves, inclusionProofRanges(m, n)));
+        expect(verifyInclusion(leaves[m]!, m, n, tree.proof(m), roots[n]!)).toBe(true);
+      }
+    }
+    expect(new LeafTree([]).root()).toEqual(EMPTY_ROOT);
   });
 
   it('consistency proofs verify for every pair of sizes and fail for a wrong root', () => {

@@ -3,21 +3,24 @@
 // A node (level, index) is the perfect subtree over leaves [index·2^level, (index+1)·2^level).
 // Arithmetic on indices uses ordinary numbers with * and /, never 32-bit bit operators, so it
 // is exact up to 2^53 leaves; the verifiers use BigInt because their inputs are untrusted.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const HASH_SIZE = 32;
 
 const LEAF_PREFIX = Buffer.from([0]);
 const NODE_PREFIX = Buffer.from([1]);
 
+// One-shot `hash` over one buffer: a hash object per call (createHash) costs several times the
+// SHA-256 of a short input, and batch entries hash a leaf and a node per subject (ADR 0009).
+
 /** SHA-256(0x00 ‖ data): the hash of a leaf whose content is `data`. */
 export function hashLeaf(data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer');
 }
 
 /** SHA-256(0x01 ‖ left ‖ right): the hash of an inner node. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }
 
 /** The root of the empty tree: SHA-256 of nothing. */
@@ -161,6 +164,40 @@ export class CompactRange {
 
   root(): Uint8Array {
     return foldRange(this.#stack.map((node) => node.hash));
+  }
+}
+
+/**
+ * The Merkle tree of leaf hashes held in memory (a batch entry's members): its root and any
+ * leaf's inclusion proof, as RFC 9162 defines them for a tree of that size.
+ */
+export class LeafTree {
+  /** levels[l][i]: the perfect subtree (l, i), as in the stored log tree. */
+  readonly #levels: Uint8Array[][];
+  readonly size: number;
+
+  constructor(leafHashes: readonly Uint8Array[]) {
+    this.size = leafHashes.length;
+    this.#levels = [[...leafHashes]];
+    for (let below = this.#levels[0]!; below.length > 1; ) {
+      const level: Uint8Array[] = [];
+      for (let i = 0; i + 1 < below.length; i += 2) level.push(hashChildren(below[i]!, below[i + 1]!));
+      this.#levels.push(level);
+      below = level;
+    }
+  }
+
+  #range(begin: number, end: number): Uint8Array {
+    return foldRange(rangeNodes(begin, end).map((node) => this.#levels[node.level]![node.index]!));
+  }
+
+  root(): Uint8Array {
+    return this.#range(0, this.size);
+  }
+
+  /** The inclusion proof of leaf `index`, bottom first. */
+  proof(index: number): Uint8Array[] {
+    return inclusionProofRanges(index, this.size).map((range) => this.#range(range.begin, range.end));
   }
 }
 

@@ -3,7 +3,13 @@
 import type { Database } from '@dinhdanh/db';
 import { sql } from 'kysely';
 import { type NoteKey, openCheckpoint } from '../checkpoint/signed-note.ts';
-import { type EntryRow, entryColumns, rowMatchesCanonical } from '../entry/audit-entry.repository.ts';
+import { memberTree } from '../entry/audit-batch.ts';
+import {
+  batchMembers,
+  type EntryRow,
+  entryColumns,
+  rowMatchesCanonical,
+} from '../entry/audit-entry.repository.ts';
 import { CompactRange, hashLeaf } from '../merkle/merkle.ts';
 import { treeSize } from '../tree/tree.repository.ts';
 
@@ -17,7 +23,9 @@ export type ProblemKind =
   | 'leaf-hash-mismatch' // an entry's canonical text no longer hashes to its leaf
   | 'entry-columns-mismatch' // an entry's columns no longer match its canonical text
   | 'tree-node-mismatch' // a stored tree node is missing or wrong: proofs from it would fail
-  | 'entry-unsequenced'; // an entry has neither a leaf nor a place in the sequencer's queue
+  | 'entry-unsequenced' // an entry has neither a leaf nor a place in the sequencer's queue
+  | 'batch-members-mismatch' // a batch entry's stored subjects no longer hash to its commitment
+  | 'batch-member-stray'; // a stored subject belongs to no batch entry
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -181,6 +189,7 @@ export async function verifyLog(
             entryId,
             message: `entry ${entryId} (leaf ${leafIndex}): its columns differ from its canonical text`,
           });
+        if (row.members_root !== null) await checkMembers(database, entryId, leafIndex, row);
         range.append(hash, (level, index, node) => {
           levels.push(level);
           indexes.push(index);
@@ -207,6 +216,26 @@ export async function verifyLog(
         message: `${beyond.source} ${beyond.treeSize} covers more leaves than the log holds (${size}): the log was truncated`,
       });
 
+    // Batch entries not sequenced yet: their subjects against the commitment in their columns.
+    const { rows: queued } = await sql<{
+      id: number | string;
+      members_count: number;
+      members_root: Uint8Array;
+    }>`
+      SELECT e.id, e.members_count, e.members_root FROM audit.pending p JOIN audit.entry e ON e.id = p.entry_id
+       WHERE e.members_root IS NOT NULL ORDER BY e.id`.execute(db);
+    for (const row of queued) await checkMembers(database, Number(row.id), undefined, row);
+    const { rows: strays } = await sql<{ entry_id: number | string }>`
+      SELECT m.entry_id FROM (SELECT DISTINCT entry_id FROM audit.entry_member) m
+       WHERE NOT EXISTS (SELECT 1 FROM audit.entry e WHERE e.id = m.entry_id AND e.members_root IS NOT NULL)
+       ORDER BY m.entry_id LIMIT 1`.execute(db);
+    if (strays[0])
+      throw new Found({
+        kind: 'batch-member-stray',
+        entryId: Number(strays[0].entry_id),
+        message: `audit.entry_member holds subjects of entry ${strays[0].entry_id}, which is no batch entry: they were added`,
+      });
+
     const { rows: orphans } = await sql<{ id: number | string }>`
       SELECT e.id FROM audit.entry e
        WHERE NOT EXISTS (SELECT 1 FROM audit.leaf l WHERE l.entry_id = e.id)
@@ -223,6 +252,37 @@ export async function verifyLog(
     return { ok: false, checkedEntries, checkedCheckpoints, treeSize: size, firstProblem: error.problem };
   }
   return { ok: true, checkedEntries, checkedCheckpoints, treeSize: size };
+}
+
+/**
+ * Recomputes a batch entry's commitment from its stored subjects (ADR 0009). The commitment read
+ * from the columns has been checked against the canonical text (for a sequenced entry) before.
+ */
+async function checkMembers(
+  database: Database,
+  entryId: number,
+  leafIndex: number | undefined,
+  commitment: { members_count: number | null; members_root: Uint8Array | null },
+) {
+  const members = await batchMembers(database.db, entryId);
+  const where = `entry ${entryId}${leafIndex === undefined ? ' (not sequenced yet)' : ` (leaf ${leafIndex})`}`;
+  const fail = (message: string) =>
+    new Found({
+      kind: 'batch-members-mismatch',
+      entryId,
+      ...(leafIndex === undefined ? {} : { leafIndex }),
+      message,
+    });
+  if (members.subjectKeys.length !== commitment.members_count)
+    throw fail(
+      `${where}: audit.entry_member holds ${members.subjectKeys.length} subjects of this batch, ` +
+        `its commitment counts ${commitment.members_count}: subjects were added or removed`,
+    );
+  const root = memberTree(members.subjectKeys, members.legalBases, members.details).root();
+  if (!commitment.members_root || !Buffer.from(root).equals(commitment.members_root))
+    throw fail(
+      `${where}: its subjects in audit.entry_member no longer hash to its commitment: a subject was altered, added or removed`,
+    );
 }
 
 /** Compares recomputed perfect subtrees with the stored ones proofs are built from. */
