@@ -238,6 +238,8 @@ describe("citizen's access log (Chromium)", () => {
     const read = texts.find((text) => text.includes('Xem thông tin'));
     expect(read).toMatch(/Thực hiện: Cán bộ công an · Phường [^·]+, Thành phố Hà Nội · mã cán bộ cb-0042/);
 
+    if (takeScreenshots)
+      await page.screenshot({ path: path.join(screenshots, 'wallet-access-log.png'), fullPage: true });
     await page.getByTestId('language-switch').locator('label', { hasText: 'English' }).click();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await expect
@@ -248,8 +250,6 @@ describe("citizen's access log (Chromium)", () => {
     expect(english).toContain('Purpose: Level-1 eID account created');
     expect(english).toContain('By: Police officer · Phường');
     expect(english).not.toContain('Mục đích');
-    if (takeScreenshots)
-      await page.screenshot({ path: path.join(screenshots, 'wallet-access-log.png'), fullPage: true });
     await ctx.close();
   });
 });
