@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The Vitest configuration Stryker runs (`npm run test:mutation`, see docs/testing.md), not `npm test`.
 //
@@ -31,9 +32,23 @@ for (const group of ['packages', 'apps'])
 // browser, and PostgreSQL would run the same tests a second time.
 const dbTests = ['packages/*/src/**/*.db.test.ts', 'apps/server/test/**/*.db.test.ts'];
 
+/**
+ * Stryker stops at a mutant's first failing test: the cheapest files first — unit tests, then a
+ * package's database tests, then the server's (each starts a whole server), smaller before larger.
+ */
+class CheapestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) =>
+      spec.project.name === 'unit' ? 0 : spec.moduleId.includes(`${path.sep}apps${path.sep}`) ? 2 : 1;
+    const size = (spec: TestSpecification) => statSync(spec.moduleId).size;
+    return [...files].sort((a, b) => rank(a) - rank(b) || size(a) - size(b));
+  }
+}
+
 export default defineConfig({
   resolve: { alias },
   test: {
+    sequence: { sequencer: CheapestFirst },
     projects: [
       {
         extends: true,
