@@ -83,6 +83,45 @@ describe('dinhdanh exchange match', () => {
     expect(report[3]).toBe(`4,${ids[1]},duplicate,duplicate of line 3,,`);
   });
 
+  it('audit proof shows a matched person their membership of the batch entry; audit verify catches a removed subject', async () => {
+    expect((await runCli(env, ['audit', 'checkpoint', '--json'])).code).toBe(0);
+    const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DINHDANH_DATA_DIR });
+    let entryId: number;
+    try {
+      const { rows } = await sql<{ id: number | string }>`
+        SELECT id FROM audit.entry WHERE action = 'exchange.person.matched' AND members_count = 2`.execute(
+        database.db,
+      );
+      expect(rows).toHaveLength(1);
+      entryId = Number(rows[0]!.id);
+    } finally {
+      await database.close();
+    }
+    const proof = await runCli(env, ['audit', 'proof', String(entryId), '--id-number', ids[0]!, '--json']);
+    expect(proof.code, proof.stderr).toBe(0);
+    expect(JSON.parse(proof.stdout)).toMatchObject({ verified: true, member: { count: 2 } });
+    const stranger = await runCli(env, ['audit', 'proof', String(entryId), '--id-number', ids[3]!]);
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toContain('ERR_NOT_FOUND');
+    expect((await runCli(env, ['audit', 'verify'])).code).toBe(0);
+
+    const tampered = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DINHDANH_DATA_DIR });
+    try {
+      await tampered.bulk(async (session) => {
+        await session.exec('SET LOCAL session_replication_role = replica');
+        await session.exec(
+          `DELETE FROM audit.entry_member WHERE entry_id = ${entryId} AND details LIKE '%fullName%'`,
+        );
+      });
+    } finally {
+      await tampered.close();
+    }
+    const bad = await runCli(env, ['audit', 'verify']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`AUDIT LOG TAMPERED: batch-members-mismatch`);
+    expect(bad.stderr).toContain(`(entry ${entryId})`);
+  });
+
   // Engine-independent; each CLI start on embedded PGlite costs seconds.
   it.skipIf(testDatabaseKind() === 'pglite')(
     'refuses an unknown agency with its catalogued error',

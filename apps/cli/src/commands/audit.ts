@@ -3,6 +3,7 @@ import {
   checkpointSigner,
   checkpointVerifierKeys,
   createCheckpoint,
+  subjectKey,
   verifyAccessLogEntryProof,
   verifyLog,
 } from '@dinhdanh/audit';
@@ -55,12 +56,27 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('proof <entryId>')
-    .description('Inclusion proof of an entry against the newest signed checkpoint covering it')
+    .description(
+      'Inclusion proof of an entry against the newest signed checkpoint covering it; with --id-number, ' +
+        "only an entry about that person, and for a batch entry (bulk matching) also the person's membership",
+    )
+    .option(
+      '--id-number <idNumber>',
+      'the person the entry must concern (their subject key is computed here)',
+    )
     .option('--json', 'print JSON')
-    .action(async (entryId: string, options: { json?: boolean }) => {
+    .action(async (entryId: string, options: { json?: boolean; idNumber?: string }) => {
       const id = positiveInt('entryId', entryId, 0);
       await withPlatform(async (platform) => {
-        const proof = await accessLogEntryProof(platform.database.db, id);
+        if (options.idNumber !== undefined && !/^\d{12}$/.test(options.idNumber))
+          throw new AppError('ERR_VALIDATION', '--id-number takes a 12-digit ID number');
+        const proof = await accessLogEntryProof(
+          platform.database.db,
+          id,
+          options.idNumber === undefined
+            ? {}
+            : { subjectKey: subjectKey(platform.subjectSecret, options.idNumber) },
+        );
         if (!proof)
           throw new AppError(
             'ERR_NOT_FOUND',
@@ -72,7 +88,11 @@ export function registerAuditCommands(program: Command): void {
           process.stdout.write(
             `entry ${proof.entryId} = leaf ${proof.leafIndex} of ${proof.treeSize}\nroot ${proof.rootHash}\n` +
               `proof:\n${proof.proof.map((hash) => `  ${hash}`).join('\n')}\n${proof.checkpointNote}` +
-              `${verified ? 'verified ✓' : 'NOT VERIFIED'}\n`,
+              (proof.member
+                ? `member ${proof.member.index} of ${proof.member.count}: ${proof.member.canonical}\n` +
+                  `member proof:\n${proof.member.proof.map((hash) => `  ${hash}`).join('\n')}\n`
+                : '') +
+              `${verified ? (proof.member ? 'entry and membership verified ✓' : 'verified ✓') : 'NOT VERIFIED'}\n`,
           );
         if (!verified) process.exitCode = 1;
       });

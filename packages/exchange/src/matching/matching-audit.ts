@@ -1,7 +1,4 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import type { prepareEntries } from '@dinhdanh/audit';
-
-export type PreparedEntries = ReturnType<typeof prepareEntries>;
 
 /**
  * The audit subject key of many ID numbers under one secret: the same HMAC-SHA-256 as the audit

@@ -1,14 +1,24 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { accessLog, subjectKey } from '@dinhdanh/audit';
+import {
+  accessLog,
+  accessLogEntryProof,
+  checkpointSigner,
+  checkpointVerifierKeys,
+  createCheckpoint,
+  subjectKey,
+  verifyAccessLogEntryProof,
+  verifyLog,
+} from '@dinhdanh/audit';
 import type { Database } from '@dinhdanh/db';
 import { testDatabase } from '@dinhdanh/db/testing';
-import { AppError, createLogger, fixedClock } from '@dinhdanh/kernel';
+import { AppError, createLogger, fixedClock, StaticKeyStore } from '@dinhdanh/kernel';
 import { AdminUnits, defaultRules, type Officer, recordDeath, seedPopulation } from '@dinhdanh/registry';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agency, Purpose } from '../agency/agency.schema.ts';
 import { registerAgency } from '../agency/agency.service.ts';
 import { grantConsent } from '../people/consent.service.ts';
+import { VERIFICATION_BASIS_FALLBACK } from '../people/people.service.ts';
 import {
   getMatchingJob,
   listMatchingJobsForAdmin,
@@ -194,7 +204,8 @@ describe('bulk matching', () => {
       database.db,
     );
     expect(rows[0]!.n).toBe(0);
-    // One entry per person found, on their own access log, naming the agency and the purpose.
+    // One entry per batch whose members are the people found (ADR 0009): each sees it on their
+    // own access log as before, naming the agency, the purpose and what was compared.
     const entries = await accessLog(database.db, subjectKey(ctx.subjectSecret, c.id_number));
     const matched = entries.filter((entry) => entry.action === 'exchange.person.matched');
     expect(matched).toHaveLength(1);
@@ -206,10 +217,28 @@ describe('bulk matching', () => {
     });
     const missing = await accessLog(database.db, subjectKey(ctx.subjectSecret, '001099999999'));
     expect(missing).toHaveLength(0);
-    const { rows: audited } = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM audit.entry WHERE action = 'exchange.person.matched'
-        AND details ->> 'jobId' = ${queued.jobId}`.execute(database.db);
-    expect(audited[0]!.n).toBe(4);
+    // Batches of 3 lines: [a, b, c] → 3 members; [unknown, dead, duplicate] → 1; [invalid, malformed] → none.
+    const { rows: audited } = await sql<{ entries: number; members: number }>`
+      SELECT count(*)::int AS entries, sum(members_count)::int AS members,
+             (SELECT count(*)::int FROM audit.entry_member m JOIN audit.entry b ON b.id = m.entry_id
+               WHERE b.details ->> 'jobId' = ${queued.jobId}) AS stored
+        FROM audit.entry WHERE action = 'exchange.person.matched' AND details ->> 'jobId' = ${queued.jobId}`.execute(
+      database.db,
+    );
+    expect(audited[0]).toEqual({ entries: 2, members: 4, stored: 4 });
+    // The person's proof: the batch entry is in the signed log and they are in the batch.
+    const keys = new StaticKeyStore({}, { 'audit-checkpoint': [new Uint8Array(32).fill(7)] });
+    await createCheckpoint(database, await checkpointSigner(keys), { clock });
+    const proof = await accessLogEntryProof(database.db, matched[0]!.entryId, {
+      subjectKey: subjectKey(ctx.subjectSecret, c.id_number),
+    });
+    expect(proof?.member?.count).toBe(3);
+    expect(verifyAccessLogEntryProof(proof!, await checkpointVerifierKeys(keys))).toBe(true);
+    expect((await verifyLog(database, await checkpointVerifierKeys(keys))).ok).toBe(true);
+    // Someone registered but not in the file sees nothing of the job.
+    const outsider = alive.find((person) => !file.text.includes(person.id_number))!;
+    const outsiderLog = await accessLog(database.db, subjectKey(ctx.subjectSecret, outsider.id_number));
+    expect(outsiderLog.filter((entry) => entry.action === 'exchange.person.matched')).toEqual([]);
     // The job's records count toward the agency's usage (and so its daily quota).
     const { rows: usage } = await sql<{ count: string | number }>`
       SELECT count FROM exchange.usage WHERE agency_id = ${tax.agencyId} AND operation = 'match'`.execute(
@@ -253,6 +282,15 @@ describe('bulk matching', () => {
       status: 'malformed',
       detail: 'the value of "idNumber" is not a string',
     });
+    // One batch entry for both; the one who consented reads their consent as its legal basis.
+    const basis = async (idNumber: string) =>
+      (await accessLog(database.db, subjectKey(ctx.subjectSecret, idNumber))).find(
+        (entry) => entry.action === 'exchange.person.matched' && entry.details.jobId === job.jobId,
+      );
+    const [ofA, ofB] = [await basis(a!.id_number), await basis(b!.id_number)];
+    expect(ofA?.entryId).toBe(ofB?.entryId);
+    expect(ofA?.legalBasis).toBe(VERIFICATION_BASIS_FALLBACK);
+    expect(ofB?.legalBasis).toMatch(/^Sự đồng ý của công dân \/ the citizen's consent \(/);
   });
 
   it('resumes a job interrupted by a crash and ends with the same report, each person audited once', async () => {
@@ -292,8 +330,9 @@ describe('bulk matching', () => {
     expect(resumed).toMatchObject({ jobId: crashed.jobId, status: 'done', recordsDone: 8 });
     expect(await report(tax.agencyId, crashed.jobId)).toBe(await report(tax.agencyId, clean.jobId));
     const { rows } = await sql<{ n: number; people: number }>`
-      SELECT count(*)::int AS n, count(DISTINCT subject_key)::int AS people FROM audit.entry
-       WHERE action = 'exchange.person.matched' AND details ->> 'jobId' = ${crashed.jobId}`.execute(
+      SELECT count(*)::int AS n, count(DISTINCT m.subject_key)::int AS people
+        FROM audit.entry e JOIN audit.entry_member m ON m.entry_id = e.id
+       WHERE e.action = 'exchange.person.matched' AND e.details ->> 'jobId' = ${crashed.jobId}`.execute(
       database.db,
     );
     expect(rows[0]).toEqual({ n: 4, people: 4 });

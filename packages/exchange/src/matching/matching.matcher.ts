@@ -1,7 +1,7 @@
 // One batch of staged records, joined with the registry, turned into report lines, counts and
-// audit entries. Pure: the same rows give the same report bytes, which is what makes a resumed
-// job's report identical to an uninterrupted one.
-import type { AuditEntryInput } from '@dinhdanh/audit';
+// the batch's audit entry. Pure: the same rows give the same report bytes, which is what makes a
+// resumed job's report identical to an uninterrupted one.
+import type { AuditBatchMember, AuditEntryInput } from '@dinhdanh/audit';
 import { csvField } from '@dinhdanh/db';
 import type { AdminUnits } from '@dinhdanh/registry';
 import type { Agency, Purpose } from '../agency/agency.schema.ts';
@@ -33,7 +33,8 @@ export interface MatchedBatch {
   records: number;
   firstLine: number;
   lastLine: number;
-  audit: AuditEntryInput[];
+  /** The people found, as members of the batch's one audit entry (ADR 0009). */
+  members: AuditBatchMember[];
 }
 
 /** The report's CSV header: line, idNumber, status, detail, then per field its outcome and the registry's value. */
@@ -48,12 +49,29 @@ export const CONSENT_BASIS = (consentId: string) =>
 
 type Row = Record<string, unknown>;
 
-/** Turns rows of `sourceQuery` (in line order) into the batch's report and audit entries. */
+/**
+ * The audit entry of one batch: the agency read the people found (its members) for the purpose,
+ * under its legal basis — or, for a purpose that has none, each member's consent where given
+ * (the member's own legal basis) and otherwise a verification that returns no data.
+ */
+export function batchAuditEntry(
+  settings: Pick<MatchSettings, 'jobId' | 'agency' | 'purpose' | 'now'>,
+): AuditEntryInput {
+  return {
+    recordedAt: settings.now,
+    actor: { kind: 'agency', id: settings.agency.agencyId, unit: settings.agency.name },
+    action: 'exchange.person.matched',
+    purpose: purposeText(settings.purpose),
+    legalBasis: settings.purpose.legalBasis ?? VERIFICATION_BASIS_FALLBACK,
+    details: { jobId: settings.jobId },
+  };
+}
+
+/** Turns rows of `sourceQuery` (in line order) into the batch's report and audit members. */
 export function matchBatch(rows: readonly Row[], settings: MatchSettings): MatchedBatch {
   const { fields, format } = settings;
   const counts = emptyCounts();
-  const audit: AuditEntryInput[] = [];
-  const purpose = purposeText(settings.purpose);
+  const members: AuditBatchMember[] = [];
   // Registry values go back only for fields of the purpose's policy (all compared fields are),
   // and only under its legal basis or the person's consent.
   const policy = new Set<string>(settings.purpose.fields);
@@ -90,18 +108,12 @@ export function matchBatch(rows: readonly Row[], settings: MatchSettings): Match
         }
       }
       status = row.r_date_of_death != null ? 'deceased' : mismatch ? 'mismatched' : 'matched';
-      const legalBasis =
-        settings.purpose.legalBasis ??
-        (row.consent_id != null ? CONSENT_BASIS(String(row.consent_id)) : VERIFICATION_BASIS_FALLBACK);
-      audit.push({
-        recordedAt: settings.now,
-        actor: { kind: 'agency', id: settings.agency.agencyId, unit: settings.agency.name },
-        action: 'exchange.person.matched',
+      members.push({
         subjectKey: settings.subjectKey(idNumber),
-        purpose,
-        legalBasis,
+        ...(settings.purpose.legalBasis === null && row.consent_id != null
+          ? { legalBasis: CONSENT_BASIS(String(row.consent_id)) }
+          : {}),
         details: {
-          jobId: settings.jobId,
           fields: Object.keys(outcomes),
           ...(released ? { released: Object.keys(released) } : {}),
         },
@@ -121,7 +133,7 @@ export function matchBatch(rows: readonly Row[], settings: MatchSettings): Match
     records: rows.length,
     firstLine: rows.length > 0 ? Number(rows[0]!.line) : 0,
     lastLine: rows.length > 0 ? Number(rows[rows.length - 1]!.line) : 0,
-    audit,
+    members,
   };
 }
 

@@ -1,6 +1,6 @@
 // All SQL of bulk matching jobs.
 
-import { insertEntriesCte } from '@dinhdanh/audit';
+import { insertBatchEntryCte, type PreparedBatch } from '@dinhdanh/audit';
 import type { Database, Db } from '@dinhdanh/db';
 import { type RawBuilder, sql } from 'kysely';
 import type { ComparableField } from '../compare/field-compare.ts';
@@ -11,7 +11,6 @@ import {
   type MatchingJobStatus,
   recordStatuses,
 } from './matching.schema.ts';
-import type { PreparedEntries } from './matching-audit.ts';
 import { fieldColumns } from './matching-fields.ts';
 
 export interface JobRow {
@@ -244,11 +243,12 @@ export interface BatchWrite {
   counts: MatchingCounts;
   records: number;
   leaseUntil: Date;
-  audit: PreparedEntries;
+  /** The batch's audit entry and its members; none when nobody was found (or in the benchmark without audit). */
+  audit: PreparedBatch | undefined;
 }
 
 /**
- * One batch's report, its audit entries and the job's checkpoint, in one statement (so one
+ * One batch's report, its audit entry and the job's checkpoint, in one statement (so one
  * transaction): all or nothing. Returns false when the job is no longer this worker's (its
  * lease ran out and another took over) — nothing is then written.
  */
@@ -256,7 +256,7 @@ export async function writeBatch(db: Db, batch: BatchWrite): Promise<boolean> {
   return db
     .transaction()
     .execute(async (trx) => {
-      const audit = batch.audit.length > 0 ? sql`${insertEntriesCte(batch.audit)},` : sql``;
+      const audit = batch.audit ? sql`${insertBatchEntryCte(batch.audit)},` : sql``;
       const c = batch.counts;
       const { rows } = await sql<{ job_no: number }>`
       WITH ${audit} report_written AS (

@@ -1,12 +1,12 @@
 // Matching a staged job against the registry, the worker that runs jobs, and what agencies and
 // administrators read of them.
 import { randomBytes } from 'node:crypto';
-import { prepareEntries } from '@dinhdanh/audit';
+import { prepareAuditBatch } from '@dinhdanh/audit';
 import { AppError, isAppError } from '@dinhdanh/kernel';
 import { sql } from 'kysely';
 import { findAgencyRow } from '../agency/agency.repository.ts';
 import type { ComparableField } from '../compare/field-compare.ts';
-import { matchBatch, reportHeader } from './matching.matcher.ts';
+import { batchAuditEntry, matchBatch, reportHeader } from './matching.matcher.ts';
 import {
   claimJob,
   findJobRow,
@@ -43,7 +43,7 @@ export interface RunOptions extends Partial<MatchingSettings> {
   afterBatch?: (batchNo: number) => void | Promise<void>;
   /**
    * Only a benchmark turns this off, to measure what auditing costs; production always writes
-   * one audit entry per person found (as the registry's `auditReads`).
+   * one audit entry per batch with the people found as its members (ADR 0009).
    */
   auditEntries?: boolean;
 }
@@ -92,7 +92,8 @@ async function forEachBatch(
 
 /**
  * Matches a claimed job from its checkpoint to the end. Each batch — report lines, one audit
- * entry per person found (agency, purpose, legal basis), counts and checkpoint — commits whole;
+ * entry whose members are the people found (agency, purpose, legal basis; ADR 0009), counts and
+ * checkpoint — commits whole;
  * the next batch is fetched and matched while the previous one is written.
  */
 export async function runMatchingJob(
@@ -154,8 +155,12 @@ export async function runMatchingJob(
       settings.batchSize,
       async (rows) => {
         if (options.signal?.aborted) throw new Stopped();
-        const batch = matchBatch(rows, { ...match, now: ctx.clock.now() });
-        const audit = options.auditEntries === false ? [] : prepareEntries(batch.audit);
+        const now = ctx.clock.now();
+        const batch = matchBatch(rows, { ...match, now });
+        const audit =
+          options.auditEntries === false || batch.members.length === 0
+            ? undefined
+            : prepareAuditBatch(batchAuditEntry({ ...match, now }), batch.members);
         await writing;
         const write = {
           jobNo: job.job_no,

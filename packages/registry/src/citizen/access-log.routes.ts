@@ -1,4 +1,4 @@
-import { accessLog, accessLogEntryProof } from '@dinhdanh/audit';
+import { accessLog, accessLogEntryProof, accessLogProofSubject } from '@dinhdanh/audit';
 import type { Db } from '@dinhdanh/db';
 import { AppError } from '@dinhdanh/kernel';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -74,7 +74,10 @@ export async function citizenAccessLogRoutes(app: FastifyInstance, options: Citi
       schema: {
         tags: ['audit'],
         summary: 'Inclusion proof of one of my access-log entries against a signed checkpoint',
-        description: 'Returns 404 ERR_NOT_FOUND until a checkpoint covers the entry (within a minute).',
+        description:
+          'Returns 404 ERR_NOT_FOUND until a checkpoint covers the entry (within a minute). For a batch ' +
+          "entry (an agency's bulk matching, ADR 0009) `member` proves that my member record is among " +
+          'the subjects the entry commits to.',
         security,
         params: z.object({ entryId: z.coerce.number().int().min(1) }),
         response: {
@@ -86,15 +89,25 @@ export async function citizenAccessLogRoutes(app: FastifyInstance, options: Citi
             rootHash: z.string(),
             checkpointNote: z.string(),
             proof: z.array(z.string()),
+            member: z
+              .object({
+                canonical: z.string(),
+                index: z.number(),
+                count: z.number(),
+                proof: z.array(z.string()),
+              })
+              .optional(),
           }),
         },
       },
     },
     async (request) => {
       const key = (await subject(request)).subjectKey;
-      const proof = await accessLogEntryProof(options.db, request.params.entryId).catch(() => undefined);
+      const proof = await accessLogEntryProof(options.db, request.params.entryId, { subjectKey: key }).catch(
+        () => undefined,
+      );
       // Someone else's entry is reported exactly like a missing one.
-      if (!proof || (JSON.parse(proof.canonical) as { subjectKey?: string }).subjectKey !== key)
+      if (!proof || accessLogProofSubject(proof) !== key)
         throw new AppError('ERR_NOT_FOUND', 'no checkpointed entry with this id in your access log');
       return proof;
     },
