@@ -23,10 +23,10 @@ import {
   verifyInclusion,
 } from '@dinhdanh/audit';
 import { type Database, migrate, openDatabase } from '@dinhdanh/db';
+import { createClusterDatabase, startPostgresCluster } from '@dinhdanh/db/cluster';
 import { StaticKeyStore } from '@dinhdanh/kernel';
+import { prepareDatabase } from '@dinhdanh/server';
 import pg from 'pg';
-import { prepareDatabase } from '../apps/server/src/platform.ts';
-import { createClusterDatabase, startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
 
 export interface LatencyFigures {
   p50Ms: number;

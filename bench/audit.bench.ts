@@ -1,7 +1,7 @@
 // `npm run bench:audit`: the audit log's figures in one run on a throwaway PostgreSQL —
 // batched appends next to a raw INSERT of the same rows, proof generation on a 10,000,000-leaf
 // tree, and person lookup over HTTP with read auditing next to the same server without it.
-import { startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
+import { startPostgresCluster } from '@dinhdanh/db/cluster';
 import { formatAuditAppendBench, runAuditAppendBench } from './audit-append.bench.ts';
 import { runLookupBench } from './lookup.bench.ts';
 import { runSeedBench } from './seed.bench.ts';

@@ -7,8 +7,7 @@ import { type CardAlgorithm, CardPkiStore, issueCard } from '@dinhdanh/card';
 import { createLogger, loadConfig } from '@dinhdanh/kernel';
 import { registerClient } from '@dinhdanh/oidc';
 import { defaultRules, type Officer, type RegistryContext, registerBirth } from '@dinhdanh/registry';
-import { buildApp } from '../apps/server/src/app.ts';
-import { openPlatform } from '../apps/server/src/platform.ts';
+import { buildApp, openPlatform } from '@dinhdanh/server';
 
 const send = (message: unknown) => process.send?.(message);
 const port = Number(process.env.PORT);

@@ -8,13 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createChipSimulator } from '../packages/card/src/index.ts';
-import {
-  createClusterDatabase,
-  freePort,
-  startPostgresCluster,
-} from '../packages/db/src/testing/postgres-cluster.ts';
-import { jwsSigner } from '../packages/kernel/src/index.ts';
+import { createChipSimulator } from '@dinhdanh/card';
+import { createClusterDatabase, freePort, startPostgresCluster } from '@dinhdanh/db/cluster';
+import { jwsSigner } from '@dinhdanh/kernel';
 import { median } from './jws.bench.ts';
 
 interface Ready {

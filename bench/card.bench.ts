@@ -27,16 +27,18 @@ import {
   createTrustStore,
   type DocumentSigner,
   encodeDg1,
+  encodeDg2,
   encodeDg13,
   encodeDg15,
   encodeSod,
   encodeTd1,
+  faceRecord,
   parseCertificate,
   parseSod,
+  placeholderJpeg,
   type TrustStore,
   verifyCard,
-} from '../packages/card/src/index.ts';
-import { encodeDg2, faceRecord, placeholderJpeg } from '../packages/card/src/issue/face-image.ts';
+} from '@dinhdanh/card';
 import { runCardApiBench } from './card-api.bench.ts';
 import { median } from './jws.bench.ts';
 

@@ -14,11 +14,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Database, openDatabase } from '@dinhdanh/db';
+import { freePort } from '@dinhdanh/db/cluster';
 import { registerAgency } from '@dinhdanh/exchange';
 import { jwsSigner, systemClock } from '@dinhdanh/kernel';
+import { redisServerAvailable, startRedisServer } from '@dinhdanh/oidc/testing';
 import { sql } from 'kysely';
-import { freePort } from '../packages/db/src/testing/postgres-cluster.ts';
-import { redisServerAvailable, startRedisServer } from '../packages/oidc/src/testing/redis-server.ts';
 
 const PURPOSE = {
   code: 'tax.registration',

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@dinhdanh/db';
+import { createClusterDatabase, startPostgresCluster } from '@dinhdanh/db/cluster';
 import {
   createMatchingJob,
   getAgency,
@@ -32,10 +33,9 @@ import {
 } from '@dinhdanh/exchange';
 import { createLogger, systemClock } from '@dinhdanh/kernel';
 import { AdminUnits, defaultRules, seedPopulation } from '@dinhdanh/registry';
+import { prepareDatabase } from '@dinhdanh/server';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { prepareDatabase } from '../apps/server/src/platform.ts';
-import { createClusterDatabase, startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
 
 export interface BulkMatchingBenchOptions {
   /** A migrated, seeded database on a local PostgreSQL. */

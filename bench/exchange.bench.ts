@@ -8,9 +8,9 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@dinhdanh/db';
+import { createClusterDatabase, startPostgresCluster } from '@dinhdanh/db/cluster';
 import { seedPopulation } from '@dinhdanh/registry';
-import { prepareDatabase } from '../apps/server/src/platform.ts';
-import { createClusterDatabase, startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
+import { prepareDatabase } from '@dinhdanh/server';
 import { runVerificationBench } from './exchange-api.bench.ts';
 import { runBulkMatchingBench } from './exchange-bulk.bench.ts';
 

@@ -11,10 +11,9 @@ import { createCitizenAccount, hashPassword, type SmsGateway } from '@dinhdanh/i
 import { createLogger, loadConfig, systemClock } from '@dinhdanh/kernel';
 import { type Oidc, registerClient } from '@dinhdanh/oidc';
 import { seedPopulation } from '@dinhdanh/registry';
+import { buildApp, oidcKeyMaterial, openPlatform } from '@dinhdanh/server';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
-import { buildApp } from '../apps/server/src/app.ts';
-import { oidcKeyMaterial, openPlatform } from '../apps/server/src/platform.ts';
 
 const BENCH_PASSWORD = process.env.BENCH_PASSWORD ?? '';
 

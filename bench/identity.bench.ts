@@ -15,14 +15,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { createClusterDatabase, freePort, startPostgresCluster } from '@dinhdanh/db/cluster';
+import { jwsSigner } from '@dinhdanh/kernel';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
-import {
-  createClusterDatabase,
-  freePort,
-  startPostgresCluster,
-} from '../packages/db/src/testing/postgres-cluster.ts';
-import { jwsSigner } from '../packages/kernel/src/index.ts';
 import { formatJwsBench, idTokenClaims, measureSync, median, runJwsBench } from './jws.bench.ts';
 import { formatSessionSize, runSessionSizeBench } from './session-size.bench.ts';
 

@@ -2,8 +2,8 @@
 // with the same cached key objects (the ceiling) and next to `jose` (what most Node OpenID
 // code uses). Each figure is the median of several timed rounds on one core.
 import { constants, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { type JwsAlgorithm, jwsSigner, jwsVerifier } from '@dinhdanh/kernel';
 import { jwtVerify, SignJWT } from 'jose';
-import { type JwsAlgorithm, jwsSigner, jwsVerifier } from '../packages/kernel/src/index.ts';
 
 export interface RateFigure {
   opsPerSecond: number;

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@dinhdanh/db';
+import { freePort } from '@dinhdanh/db/cluster';
 import { fixedClock, foldVietnamese } from '@dinhdanh/kernel';
 import { AdminUnits, defaultRules, issueOfficerToken, searchPeople } from '@dinhdanh/registry';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { freePort } from '../packages/db/src/testing/postgres-cluster.ts';
 
 async function waitFor(url: string, child: ChildProcess, seconds = 120): Promise<void> {
   const deadline = Date.now() + seconds * 1000;

@@ -3,7 +3,7 @@
 // person lookup over HTTP and name + date-of-birth search on that population, each next to its
 // anchor measured in the same run. Prints a table and the figures as JSON.
 import os from 'node:os';
-import { startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
+import { startPostgresCluster } from '@dinhdanh/db/cluster';
 import { runLookupBench } from './lookup.bench.ts';
 import { formatSeedBench, runSeedBench } from './seed.bench.ts';
 

@@ -13,18 +13,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Database, openDatabase } from '@dinhdanh/db';
+import { createClusterDatabase, startPostgresCluster } from '@dinhdanh/db/cluster';
 import { personColumns, seedPopulation } from '@dinhdanh/registry';
-import pg from 'pg';
-import { prepareDatabase } from '../apps/server/src/platform.ts';
-import { createClusterDatabase, startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
-import { PopulationGenerator, type SeedBatch } from '../packages/registry/src/seed/seed.generator.ts';
 import {
   DEFAULT_AS_OF,
   DEFAULT_BATCH_SIZE,
   householdColumns,
   householdEventColumns,
+  PopulationGenerator,
   personEventColumns,
-} from '../packages/registry/src/seed/seed.service.ts';
+  type SeedBatch,
+} from '@dinhdanh/registry/seed';
+import { prepareDatabase } from '@dinhdanh/server';
+import pg from 'pg';
 
 export interface SeedBenchOptions {
   people?: number;

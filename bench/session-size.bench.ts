@@ -5,9 +5,9 @@
 //   npx node bench/session-size.bench.ts [--sessions N]
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@dinhdanh/db';
+import { createClusterDatabase, startPostgresCluster } from '@dinhdanh/db/cluster';
+import { prepareDatabase } from '@dinhdanh/server';
 import { sql } from 'kysely';
-import { prepareDatabase } from '../apps/server/src/platform.ts';
-import { createClusterDatabase, startPostgresCluster } from '../packages/db/src/testing/postgres-cluster.ts';
 
 export interface SessionSizeResult {
   sessions: number;

@@ -2,7 +2,7 @@
 // `npm test` installs the missing ones on a fresh machine, as `.ci/run` does.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { findPostgresBinDir } from '../packages/db/src/postgres-bin.ts';
+import { findPostgresBinDir } from '@dinhdanh/db';
 
 interface SystemPackage {
   name: string;

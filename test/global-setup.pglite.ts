@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@dinhdanh/db';
+import { prepareDatabase } from '@dinhdanh/server';
 import type { TestProject } from 'vitest/node';
-import { prepareDatabase } from '../apps/server/src/platform.ts';
 
 /** Migrates one in-memory PGlite and dumps it; every test file starts from a copy of that dump. */
 export default async function setup(project: TestProject) {

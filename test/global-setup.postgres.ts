@@ -1,7 +1,7 @@
 import { openDatabase } from '@dinhdanh/db';
 import { createClusterDatabase, startPostgresCluster } from '@dinhdanh/db/testing';
+import { prepareDatabase } from '@dinhdanh/server';
 import type { TestProject } from 'vitest/node';
-import { prepareDatabase } from '../apps/server/src/platform.ts';
 
 /** Starts a throwaway PostgreSQL and a migrated template database that test files clone. */
 export default async function setup(project: TestProject) {

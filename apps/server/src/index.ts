@@ -2,6 +2,7 @@ export { type AppDeps, buildApp } from './app.ts';
 export { toAppError } from './errors.ts';
 export {
   keyStore,
+  oidcKeyMaterial,
   officerTokenKey,
   openConfiguredDatabase,
   openPlatform,

@@ -7,6 +7,7 @@ export { checkAgainstRegistry, idNumberOnChip, type RegistryCheck } from './api/
 export { cardTrustLoader } from './api/trust-loader.ts';
 // ── issuance ──
 export { type ChipSimulator, createChipSimulator } from './chip/chip-simulator.ts';
+export { encodeDg2, faceRecord, placeholderJpeg } from './issue/face-image.ts';
 export {
   assertEligible,
   type ChipFiles,
