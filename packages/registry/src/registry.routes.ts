@@ -458,23 +458,26 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
       if (officer(request).role !== 'supervisor')
         throw new AppError('ERR_FORBIDDEN', 'only a supervisor may read access logs');
       const idNumber = people.assertIdNumber(request.params.idNumber, ctx.clock.now());
-      return ctx.db.transaction().execute(async (trx) => {
+      const key = subjectKey(ctx.audit.subjectSecret, idNumber);
+      const items = await ctx.db.transaction().execute(async (trx) => {
         const scoped = { ...ctx, db: trx };
         await people.getPerson(scoped, idNumber);
-        const key = subjectKey(ctx.audit.subjectSecret, idNumber);
-        const items = await accessLog(trx, key, {
+        const read = await accessLog(trx, key, {
           limit: request.query.limit,
           ...(request.query.before ? { before: request.query.before } : {}),
         });
         await recordAccess(trx, scoped, accessor(request), 'registry.access_log.read', [idNumber]);
-        return {
-          items: await presentAccessLog(items, {
-            units: ctx.units,
-            directory: options.actorDirectory,
-            owner: { subjectKey: key },
-          }),
-        };
+        return read;
       });
+      // Named after the transaction: the directory reads other packages' tables on its own
+      // connection, which on the embedded database (one connection) would wait for this one.
+      return {
+        items: await presentAccessLog(items, {
+          units: ctx.units,
+          directory: options.actorDirectory,
+          owner: { subjectKey: key },
+        }),
+      };
     },
   );
 }
