@@ -5,7 +5,7 @@ import { type Database, openDatabase } from '@dinhdanh/db';
 import { freePort } from '@dinhdanh/db/testing';
 import { createCitizenAccount, hashPassword, readOutbox } from '@dinhdanh/identity';
 import { createLogger, loadConfig } from '@dinhdanh/kernel';
-import { ACR_LEVEL2, ephemeralProviderKeys } from '@dinhdanh/oidc';
+import { ephemeralProviderKeys } from '@dinhdanh/oidc';
 import { AdminUnits, issueOfficerToken } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { prepareDatabase } from '../src/platform.ts';
 import { launchChromium } from './e2e-browser.ts';
-import { captureJpeg } from './identity-helpers.ts';
+import { captureJpeg, enrolFingerprint } from './identity-helpers.ts';
 
 // A citizen logs in to a relying party in a real browser (Debian chromium): the demo relying
 // party (openid-client: PAR, private_key_jwt, DPoP, PKCE) sends the browser to the provider, the
@@ -60,11 +60,8 @@ beforeAll(async () => {
     units,
     officerTokenKey: key,
     subjectSecret: new Uint8Array(32).fill(9),
-    identity: {
-      outboxFile,
-      // The fingerprint reader is a process boundary; these people have no reference on record.
-      fingerprint: { verify: async () => ({ match: true }) },
-    },
+    // The shipped development face/fingerprint adapters, as `npm start` runs them.
+    identity: { outboxFile },
     logger: createLogger('silent'),
     oidc: {
       signingKeys: ephemeralProviderKeys(),
@@ -102,7 +99,9 @@ beforeAll(async () => {
   };
   levelTwo = await person('Nguyễn Thị Bình', '1990-05-17', '0912000001');
   levelOne = await person('Lê Thị Cúc', '1992-08-09', '0912000002');
-  // Raised to level 2 the way an officer does it, in person: a card issued, its chip read.
+  // Raised to level 2 the way an officer does it, in person: a card issued, its chip read, the
+  // fingerprint compared with the one enrolled (a reference, as a card office records it).
+  await enrolFingerprint(database, levelTwo.idNumber);
   const card = await app.inject({
     method: 'POST',
     url: '/api/card/v1/officer/cards',
@@ -151,29 +150,25 @@ async function sent(phone: string): Promise<number> {
 }
 
 /** Password + SMS code on the provider's /login/:uid page. */
-async function logIn(page: Page, person: Person, screenshotName?: string) {
+async function logIn(page: Page, person: Person) {
   await page.waitForURL(/\/login\/[\w-]+$/);
   await page.getByTestId('login-id-number').fill(person.idNumber);
   await page.getByTestId('login-password').fill(PASSWORD);
   const before = await sent(person.phone);
-  if (screenshotName && takeScreenshots) {
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, screenshotName), fullPage: true });
-  }
   await page.getByTestId('login-submit').click();
   await page.getByTestId('login-code').waitFor();
   await page.getByTestId('login-code').fill(await codeFor(person.phone, before));
   await page.getByTestId('login-code-submit').click();
 }
 
-/** The demo RP's table of received claims, as name → text. */
+/** The demo RP's list of received claims, as claim name → the value shown. */
 async function receivedClaims(page: Page): Promise<Record<string, string>> {
   const list = page.getByTestId('demo-rp-claims');
   await list.waitFor();
   return list.evaluate((dl) => {
     const claims: Record<string, string> = {};
-    for (const dt of dl.querySelectorAll('dt'))
-      claims[dt.textContent ?? ''] = dt.nextElementSibling?.textContent ?? '';
+    for (const row of dl.querySelectorAll('[data-claim]'))
+      claims[row.getAttribute('data-claim') ?? ''] = row.querySelector('dd')?.textContent ?? '';
     return claims;
   });
 }
@@ -188,7 +183,7 @@ describe('logging in to a relying party (Chromium)', () => {
     await expect
       .poll(() => page.getByTestId('login-client-name').textContent())
       .toContain('Cổng Dịch vụ công (minh hoạ)');
-    await logIn(page, levelTwo, 'oidc-login.png');
+    await logIn(page, levelTwo);
 
     // Consent: the service's name and exactly the claims it asked for, in plain words.
     const consent = page.getByTestId('consent-step');
@@ -206,17 +201,21 @@ describe('logging in to a relying party (Chromium)', () => {
     expect(page.url()).not.toContain(levelTwo.idNumber);
     expect(await page.title()).not.toContain(levelTwo.fullName);
     expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
-    if (takeScreenshots)
-      await page.screenshot({ path: path.join(screenshots, 'oidc-consent.png'), fullPage: true });
     await page.getByTestId('consent-approve').click();
 
     // Back at the relying party, which exchanged the code (DPoP, private_key_jwt) and read userinfo.
     await page.waitForURL(/\/demo-rp\/callback/);
     const received = await receivedClaims(page);
     expect(received.name).toBe('Nguyễn Thị Bình');
-    expect(received.birthdate).toBe('1990-05-17');
-    expect(received.acr).toBe(ACR_LEVEL2);
-    expect(JSON.parse(received.amr ?? '[]')).toEqual(['pwd', 'sms']);
+    // As a person reads them: dates dd/mm/yyyy, the level and the methods in words.
+    expect(received.birthdate).toBe('17/05/1990');
+    expect(received.gender).toBe('Nữ (female)');
+    expect(received.address).toContain('Số 12 phố Quán Thánh');
+    expect(received.acr).toBe('Mức 2 (level 2)');
+    expect(received.amr).toBe('mật khẩu + mã SMS (password + SMS code)');
+    expect(received.verified_claims).toMatch(
+      /^Đã xác minh trực tiếp bằng thẻ căn cước lúc \d\d\/\d\d\/\d{4} \d\d:\d\d/,
+    );
     expect(received.id_number).toBe(levelTwo.idNumber);
     expect(received.sub).not.toContain(levelTwo.idNumber);
 
@@ -253,7 +252,7 @@ describe('logging in to a relying party (Chromium)', () => {
     // Consent was given to this RP in the first test: straight back to it.
     await page.waitForURL(/\/demo-rp\/callback/);
     const received = await receivedClaims(page);
-    expect(received.acr).toBe(ACR_LEVEL2);
+    expect(received.acr).toBe('Mức 2 (level 2)');
     expect(received.name).toBe('Nguyễn Thị Bình');
     await context.close();
   });
@@ -273,8 +272,10 @@ describe('logging in to a relying party (Chromium)', () => {
     const upgrade = page.getByTestId('login-upgrade');
     await upgrade.waitFor();
     expect(await upgrade.getByRole('alert').textContent()).toMatch(/mức 2/i);
-    if (takeScreenshots)
+    if (takeScreenshots) {
+      mkdirSync(screenshots, { recursive: true });
       await page.screenshot({ path: path.join(screenshots, 'oidc-upgrade.png'), fullPage: true });
+    }
     await upgrade.getByTestId('login-cancel').click();
 
     await page.waitForURL(/\/demo-rp\/callback/);

@@ -16,7 +16,8 @@ import { launchChromium } from './e2e-browser.ts';
 
 // The citizen's wallet in a real browser (Debian chromium) against the real server on a seeded
 // embedded database: self-registration, password + SMS code login, passkey login with Chromium's
-// virtual authenticator, QR login approved from a second browser, and the officer's level-2 dialog.
+// virtual authenticator, QR login approved from a second browser, and the officer's level-2 dialog
+// with the shipped development fingerprint adapter (another finger refused, the demo sample matched).
 // The browser talks to http://localhost: a secure context, so the __Host- Secure cookie is kept,
 // and a valid WebAuthn RP ID (an IP address is not).
 
@@ -62,11 +63,11 @@ beforeAll(async () => {
     units,
     officerTokenKey: key,
     subjectSecret: new Uint8Array(32).fill(9),
+    // The shipped development face/fingerprint adapters, as `npm start` runs them: the seed
+    // enrols the demo fingerprint for everyone of card age.
     identity: {
       outboxFile: outbox,
       webauthn: { rpID: 'localhost', origin: baseUrl, rpName: 'dinhdanh' },
-      // The fingerprint reader is a process boundary; the seed has no fingerprints on record.
-      fingerprint: { verify: async () => ({ match: true }) },
     },
     logger: createLogger('silent'),
   });
@@ -122,12 +123,12 @@ async function outboxCount(phone: string): Promise<number> {
   return items.filter((item) => item.to === phone || item.to.endsWith(phone.slice(1))).length;
 }
 
-/** A real PNG for the face and fingerprint captures (the development matchers check the format). */
+/** A real PNG for the face capture (the development face adapter accepts any photo). */
 async function pngImage(page: Page): Promise<Buffer> {
   return page.screenshot({ clip: { x: 0, y: 0, width: 64, height: 64 } });
 }
 
-async function registerInBrowser(page: Page, person: Fixture, screenshotName?: string) {
+async function registerInBrowser(page: Page, person: Fixture) {
   await page.goto(`${baseUrl}/wallet/register`);
   await page.getByTestId('register-id-number').fill(person.idNumber);
   await page.getByTestId('register-full-name').fill(person.fullName);
@@ -147,10 +148,6 @@ async function registerInBrowser(page: Page, person: Fixture, screenshotName?: s
   await page.getByTestId('register-face-preview').waitFor();
   await page.getByTestId('register-face-submit').click();
   await page.getByTestId('register-password').waitFor();
-  if (screenshotName && takeScreenshots) {
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, screenshotName), fullPage: true });
-  }
   await page.getByTestId('register-password').fill(PASSWORD);
   await page.getByTestId('register-password-confirm').fill(PASSWORD);
   await page.getByTestId('register-password-submit').click();
@@ -187,15 +184,17 @@ describe('citizen wallet (Chromium)', () => {
     const person = people[0]!;
     const context = await phoneContext();
     const page = await context.newPage();
-    await registerInBrowser(page, person, 'wallet-register-password.png');
+    await registerInBrowser(page, person);
     await loginWithPasswordAndSms(page, person);
     expect(await page.getByTestId('level-badge').textContent()).toBe('Mức 1');
     const cookies = await context.cookies();
     const session = cookies.find((cookie) => cookie.name === '__Host-dinhdanh-session');
     expect(session).toMatchObject({ httpOnly: true, secure: true, path: '/' });
     await assertNoPersonalDataInBrowser(page, person);
-    if (takeScreenshots)
+    if (takeScreenshots) {
+      mkdirSync(screenshots, { recursive: true });
       await page.screenshot({ path: path.join(screenshots, 'wallet-home.png'), fullPage: true });
+    }
 
     // An agency whose purpose needs the citizen's consent: granted and withdrawn in the wallet.
     const agency = await fetch(`${baseUrl}/api/exchange/v1/admin/agencies`, {
@@ -349,12 +348,20 @@ describe('citizen wallet (Chromium)', () => {
       buffer: Buffer.from(files[name]!, 'base64'),
     }));
     await dialog.locator('input[type="file"]').nth(0).setInputFiles(chipFiles);
+    // Another finger than the one enrolled: the development adapter compares, and refuses.
     await dialog
       .locator('input[type="file"]')
       .nth(1)
       .setInputFiles({ name: 'fingerprint.png', mimeType: 'image/png', buffer: await pngImage(page) });
     await dialog.getByTestId('level2-confirm').check();
-    if (takeScreenshots) await page.screenshot({ path: path.join(screenshots, 'officer-level2-dialog.png') });
+    await dialog.getByTestId('level2-submit').click();
+    await dialog.getByTestId('problem-alert').waitFor();
+    expect(await dialog.getByTestId('problem-alert').textContent()).toContain('Vân tay không khớp');
+    // Development mode says the check is a stand-in and offers the demo sample, which is enrolled.
+    expect(await dialog.getByTestId('level2-dev-notice').textContent()).toContain(
+      'không phải so khớp sinh trắc học',
+    );
+    await dialog.getByTestId('level2-use-sample').click();
     await dialog.getByTestId('level2-submit').click();
     await expect.poll(() => section.getByTestId('eid-level').textContent()).toBe('Mức 2');
     await context.close();

@@ -1,37 +1,101 @@
 import cluster from 'node:cluster';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Db } from '@dinhdanh/db';
-import { createLogger, loadConfig, type Role } from '@dinhdanh/kernel';
+import { listAgencies } from '@dinhdanh/exchange';
+import { type Config, createLogger, type Logger, loadConfig, type Role, systemClock } from '@dinhdanh/kernel';
 import { loadProviderKeys } from '@dinhdanh/oidc';
-import { issueOfficerToken } from '@dinhdanh/registry';
-import { serve } from '@dinhdanh/server';
+import { DEMO_FINGERPRINT_FILE, demoFingerprintImage, issueOfficerToken } from '@dinhdanh/registry';
+import { type Platform, seedDemoAgency, serve } from '@dinhdanh/server';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { positiveInt, usageError } from '../output.ts';
 import { runSeed } from './seed.ts';
 
+interface DemoAdult {
+  idNumber: string;
+  fullName: string;
+  dateOfBirth: string;
+  phone: string;
+}
+
+/**
+ * Living adults of the demo population with a phone and biometric references (face, and the
+ * demo fingerprint the seed enrols), in ID order: the first is the demo person printed below,
+ * the next ones are the demo agency's records.
+ */
+async function demoAdults(db: Db, limit: number): Promise<DemoAdult[]> {
+  const { rows } = await sql<{ id_number: string; full_name: string; date_of_birth: string; phone: string }>`
+    SELECT id_number, full_name, date_of_birth::text AS date_of_birth, phone FROM registry.person
+    WHERE date_of_death IS NULL AND phone IS NOT NULL AND biometrics ? 'face' AND biometrics ? 'fingerprints'
+      AND date_of_birth BETWEEN DATE '1960-01-01' AND DATE '2005-01-01'
+    ORDER BY id_number LIMIT ${limit}`.execute(db);
+  return rows.map((row) => ({
+    idNumber: row.id_number,
+    fullName: row.full_name,
+    dateOfBirth: row.date_of_birth,
+    phone: row.phone,
+  }));
+}
+
+/**
+ * Development only: the demo fingerprint (a synthetic image, no one's finger) written beside the
+ * data directory, for the officer to "take" at the counter — the development fingerprint adapter
+ * matches it for every demo person of card age.
+ */
+async function writeDemoFingerprint(config: Config): Promise<string> {
+  const file = path.resolve(path.dirname(config.dataDir), DEMO_FINGERPRINT_FILE);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, demoFingerprintImage());
+  return file;
+}
+
 /**
  * A synthetic demo person to try the eID flow with by hand: register in the wallet (the code
  * "sent" by SMS shows at /dev/outbox), get raised to level 2 in the officer console with the demo
- * token, then log in to the demo relying party. Demo data only — development mode.
+ * token (card issued at the counter, then its chip files and the demo fingerprint), then log in
+ * to the demo relying party. Demo data only — development mode.
  */
-async function printDemoCitizen(db: Db, url: string) {
-  const { rows } = await sql<{ id_number: string; full_name: string; date_of_birth: string; phone: string }>`
-    SELECT id_number, full_name, date_of_birth::text AS date_of_birth, phone FROM registry.person
-    WHERE date_of_death IS NULL AND phone IS NOT NULL AND biometrics ? 'face'
-      AND date_of_birth BETWEEN DATE '1960-01-01' AND DATE '2005-01-01'
-    ORDER BY id_number LIMIT 1`.execute(db);
-  const person = rows[0];
+async function printDemoCitizen(person: DemoAdult | undefined, url: string, fingerprintFile: string) {
   if (!person) return;
   process.stdout.write(
     [
       'Thử đăng nhập định danh điện tử / try the eID login (synthetic demo person):',
-      `  1. ${url}/wallet/register — ${person.id_number} · ${person.full_name} · ${person.date_of_birth} · ${person.phone}`,
+      `  1. ${url}/wallet/register — ${person.idNumber} · ${person.fullName} · ${person.dateOfBirth.split('-').reverse().join('/')} · ${person.phone}`,
       `     mã OTP / one-time codes: ${url}/dev/outbox (npx dinhdanh dev outbox); ảnh khuôn mặt: bất kỳ ảnh JPEG/PNG nào (development face adapter)`,
       `  2. ${url}/officer — tra cứu người này, "Nâng lên mức 2" / raise to level 2`,
+      '     (cấp thẻ tại quầy, chọn các tệp chip và ảnh vân tay mẫu / issue the card at the counter, choose its chip files and the demo fingerprint):',
+      `     ${fingerprintFile}`,
+      '     (bộ chuyển đổi vân tay dùng cho phát triển, không phải so khớp sinh trắc học / development fingerprint adapter, not a biometric matcher)',
       `  3. ${url}/demo-rp — Cổng Dịch vụ công (minh hoạ), a FAPI 2.0 relying party`,
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * Development only: when no agency is registered, a demo agency with some usage (verifications, a
+ * lookup, a matching job, through the exchange API) so the officer console's agency pages are not
+ * blank. Its keys are generated into the keys directory; a failure is reported, not fatal.
+ */
+async function printDemoAgency(config: Config, platform: Platform, people: DemoAdult[], logger: Logger) {
+  const db = platform.database.db;
+  if ((await listAgencies({ db })).length > 0 || people.length < 4) return;
+  try {
+    const agency = await seedDemoAgency({
+      db,
+      clock: systemClock,
+      logger,
+      issuer: config.issuer ?? `http://${config.host}:${config.port}`,
+      keysDir: config.keysDir,
+      people,
+    });
+    process.stdout.write(
+      `Cơ quan khai thác dữ liệu mẫu / demo agency: ${agency.name} — /officer/exchange (khoá / keys: ${agency.file})\n\n`,
+    );
+  } catch (error) {
+    logger.warn({ err: error }, 'demo agency not created');
+  }
 }
 
 /**
@@ -169,7 +233,11 @@ export function registerServeCommand(program: Command): void {
             `Mã đăng nhập cán bộ giám sát thử nghiệm (toàn quốc, 12 giờ) / demo supervisor token (national, 12 h):\n${token}\n` +
               'Tạo mã cho một đơn vị / for one unit: npx dinhdanh officer token --unit <code>\n\n',
           );
-          if (roles.includes('idp')) await printDemoCitizen(running.platform.database.db, running.url);
+          const adults = await demoAdults(running.platform.database.db, 5);
+          if (roles.includes('idp') && roles.includes('exchange'))
+            await printDemoAgency(config, running.platform, adults.slice(1), logger);
+          if (roles.includes('idp'))
+            await printDemoCitizen(adults[0], running.url, await writeDemoFingerprint(config));
         }
       },
     );

@@ -6,6 +6,7 @@ import type { Clock, Logger } from '@dinhdanh/kernel';
 import { ACR_LEVEL2, findClient, registerClient } from '@dinhdanh/oidc';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as oidcClient from 'openid-client';
+import { receivedClaims } from './demo-rp-claims.ts';
 
 /**
  * A development-only relying party — "Cổng Dịch vụ công (minh hoạ)" — so that a person trying
@@ -76,6 +77,14 @@ async function ensureClient(options: DemoRelyingPartyOptions, redirectUri: strin
   return stored;
 }
 
+/** What the provider's error codes mean to the person who just tried. */
+const loginErrors: Record<string, string> = {
+  access_denied: 'bạn đã không đồng ý chia sẻ thông tin / you declined to share your data',
+  unmet_authentication_requirements:
+    'tài khoản chưa đạt mức định danh dịch vụ yêu cầu / the account does not reach the level the service needs',
+  login_required: 'cần đăng nhập lại / you need to log in again',
+};
+
 const escapeHtml = (value: unknown) =>
   String(value).replace(
     /[&<>"']/g,
@@ -93,7 +102,10 @@ function page(reply: FastifyReply, body: string, status = 200) {
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 header{border-bottom:3px solid #b91c1c;margin-bottom:1rem}a.button,button{display:inline-block;background:#b91c1c;color:#fff;
 padding:.6rem 1rem;border-radius:.4rem;text-decoration:none;border:0;font-size:1rem;margin:.25rem 0}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}.note{color:#555;font-size:.9rem}</style>
+dl{margin:1rem 0;border-top:1px solid #e5e7eb}dl>div{display:grid;grid-template-columns:minmax(10rem,16rem) 1fr;gap:.25rem 1rem;
+padding:.5rem 0;border-bottom:1px solid #e5e7eb}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+[lang=en]{color:#555;font-weight:400;font-size:.9em}a.button [lang=en]{color:#fee2e2}dt [lang=en]{display:block}.note{color:#555;font-size:.9rem}
+@media (max-width:30rem){dl>div{grid-template-columns:1fr}}</style>
 </head><body><header><h1>Cổng Dịch vụ công (minh hoạ)</h1>
 <p class="note">Ứng dụng bên tin cậy dùng để thử đăng nhập — chỉ có ở chế độ phát triển.
 <span lang="en">A demo relying party, development mode only.</span></p></header><main>${body}</main></body></html>`);
@@ -165,6 +177,8 @@ export async function demoRelyingParty(
           {
             redirect_uri: redirectUri,
             scope: 'openid profile address phone id_number',
+            // OpenID Connect for Identity Assurance: how and when a level-2 account was verified.
+            claims: JSON.stringify({ userinfo: { verified_claims: null } }),
             code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
             code_challenge_method: 'S256',
             nonce: entry.nonce,
@@ -208,7 +222,7 @@ export async function demoRelyingParty(
       const error = current.searchParams.get('error');
       return page(
         reply,
-        `<p role="alert">Đăng nhập không thành công: <code>${escapeHtml(error)}</code></p><p><a href="/demo-rp">Quay lại</a></p>`,
+        `<p role="alert">Đăng nhập không thành công${error && loginErrors[error] ? ` — ${escapeHtml(loginErrors[error])}` : ''}. <code>${escapeHtml(error)}</code></p><p><a href="/demo-rp">Quay lại <span lang="en">/ Back</span></a></p>`,
         400,
       );
     }
@@ -228,11 +242,11 @@ export async function demoRelyingParty(
       const idClaims = tokens.claims();
       if (!idClaims) throw new Error('no ID token');
       const userinfo = await oidcClient.fetchUserInfo(cfg, tokens.access_token, idClaims.sub, { DPoP: dpop });
-      const rows = Object.entries({ ...userinfo, acr: idClaims.acr, amr: idClaims.amr })
-        .filter(([, value]) => value !== undefined)
+      const rows = receivedClaims({ ...userinfo, acr: idClaims.acr, amr: idClaims.amr })
         .map(
-          ([key, value]) =>
-            `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(typeof value === 'object' ? JSON.stringify(value) : value)}</dd>`,
+          ({ claim, label, value }) =>
+            `<div data-claim="${escapeHtml(claim)}"><dt>${escapeHtml(label.vi)} <span lang="en">${escapeHtml(label.en)}</span></dt>` +
+            `<dd>${escapeHtml(value.vi)}${value.en ? ` <span lang="en">(${escapeHtml(value.en)})</span>` : ''}</dd></div>`,
         )
         .join('');
       const logout = oidcClient.buildEndSessionUrl(cfg, {
@@ -241,8 +255,13 @@ export async function demoRelyingParty(
       });
       return page(
         reply,
-        `<h2>Xin chào, ${escapeHtml(userinfo.name ?? '')}</h2><p>Cổng đã nhận các thông tin sau (bạn đã đồng ý chia sẻ):</p>
-<dl data-testid="demo-rp-claims">${rows}</dl><p><a class="button" href="${escapeHtml(logout.href)}">Đăng xuất</a></p>`,
+        `<h2 data-testid="demo-rp-greeting">Xin chào, ${escapeHtml(userinfo.name ?? '')}</h2>
+<p>Cổng đã nhận các thông tin sau từ hệ thống định danh điện tử (bạn đã đồng ý chia sẻ).
+<span lang="en">The portal received this from the eID system, with your consent.</span></p>
+<dl data-testid="demo-rp-claims">${rows}</dl>
+<p class="note">Cổng không lưu lại các thông tin này; nhật ký truy cập trong ví ghi lại lần chia sẻ.
+<span lang="en">The portal keeps none of it; the wallet's access log records the release.</span></p>
+<p><a class="button" href="${escapeHtml(logout.href)}">Đăng xuất <span lang="en">/ Log out</span></a></p>`,
       );
     } catch (error) {
       options.logger.warn({ err: error }, 'demo relying party: token exchange failed');

@@ -421,6 +421,8 @@ export const en: Strings<typeof vi> = {
     faceIntro:
       'Take a photo of your face to compare with the portrait in the National Population Database: look straight at the camera, in good light, without sunglasses or a mask.',
     faceFile: 'Or choose a face photo (JPEG/PNG)',
+    devFace:
+      'Development environment: the face is checked by a development adapter, not by biometric matching — any JPEG/PNG photo is accepted.',
     faceRequired: 'Please take or choose a face photo.',
     faceSubmit: 'Send the photo for comparison',
     faceChecking: 'Comparing your face…',
@@ -668,6 +670,10 @@ export const en: Strings<typeof vi> = {
     fingerprint: 'Fingerprint image',
     fingerprintHint: 'A JPEG/PNG file from the fingerprint reader.',
     fingerprintRequired: 'Please choose the fingerprint image.',
+    devFingerprintTitle: 'Development environment — not biometric matching',
+    devFingerprint:
+      'Fingerprints are checked by a development adapter: it matches only the very image file enrolled for this person. For the demo population that is the sample fingerprint {{file}}. In operation the platform uses a biometric matching service and offers no sample.',
+    devFingerprintUse: 'Use the sample fingerprint',
     confirmInPerson: 'I confirm I checked the ID card against the citizen in person.',
     confirmRequired: 'Confirm the in-person check.',
     audited: 'Every step is recorded in the audit log with your officer ID and unit.',

@@ -417,6 +417,8 @@ export const vi = {
     faceIntro:
       'Chụp ảnh khuôn mặt để đối chiếu với ảnh chân dung trong Cơ sở dữ liệu quốc gia về dân cư: nhìn thẳng, đủ sáng, không đeo kính râm hay khẩu trang.',
     faceFile: 'Hoặc chọn ảnh khuôn mặt (JPEG/PNG)',
+    devFace:
+      'Môi trường phát triển: khuôn mặt được kiểm tra bằng bộ chuyển đổi dùng cho phát triển, không phải so khớp sinh trắc học — ảnh JPEG/PNG nào cũng được chấp nhận.',
     faceRequired: 'Vui lòng chụp hoặc chọn ảnh khuôn mặt.',
     faceSubmit: 'Gửi ảnh để đối chiếu',
     faceChecking: 'Đang đối chiếu khuôn mặt…',
@@ -660,6 +662,10 @@ export const vi = {
     fingerprint: 'Ảnh vân tay thu được',
     fingerprintHint: 'Tệp ảnh JPEG/PNG từ máy thu vân tay.',
     fingerprintRequired: 'Vui lòng chọn ảnh vân tay.',
+    devFingerprintTitle: 'Môi trường phát triển — không phải so khớp sinh trắc học',
+    devFingerprint:
+      'Vân tay đang được đối chiếu bằng bộ chuyển đổi dùng cho phát triển: chỉ khớp khi đúng là tệp ảnh đã được đăng ký cho người này. Với dân cư mẫu, đó là ảnh vân tay mẫu {{file}}. Khi vận hành thật, hệ thống dùng dịch vụ so khớp sinh trắc học và không có ảnh mẫu này.',
+    devFingerprintUse: 'Dùng ảnh vân tay mẫu',
     confirmInPerson: 'Tôi xác nhận đã đối chiếu thẻ căn cước với công dân có mặt trực tiếp.',
     confirmRequired: 'Cần xác nhận đã đối chiếu trực tiếp.',
     audited: 'Mỗi bước được ghi vào nhật ký kiểm toán cùng mã cán bộ và đơn vị của bạn.',

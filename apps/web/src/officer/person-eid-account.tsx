@@ -19,6 +19,7 @@ import type { OfficerAccountSummary } from '../api/identity.types.ts';
 import { dataUrlToImage } from '../citizen/image-capture.tsx';
 import { vi } from '../i18n/vi.ts';
 import { useApi } from '../session/session.context.tsx';
+import { sampleFile, useDevelopmentBiometrics } from '../shared/development-biometrics.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { LevelBadge } from '../wallet/level-badge.tsx';
@@ -167,6 +168,8 @@ function Level2Dialog({
   const [fingerprint, setFingerprint] = useState<File | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // Development only: the demo sample the development fingerprint adapter matches.
+  const sample = useDevelopmentBiometrics().data?.fingerprintSample ?? null;
   const raise = useMutation({
     mutationFn: async () => {
       const chip = await readChipFiles(chipFiles);
@@ -229,6 +232,26 @@ function Level2Dialog({
             required
             data-testid="level2-fingerprint"
           />
+          {sample ? (
+            <Alert
+              color="yellow"
+              variant="light"
+              title={t('eid.devFingerprintTitle')}
+              data-testid="level2-dev-notice"
+            >
+              <Stack gap="xs" align="flex-start">
+                <Text size="sm">{t('eid.devFingerprint', { file: sample.fileName })}</Text>
+                <Button
+                  size="xs"
+                  variant="light"
+                  onClick={() => setFingerprint(sampleFile(sample))}
+                  data-testid="level2-use-sample"
+                >
+                  {t('eid.devFingerprintUse')}
+                </Button>
+              </Stack>
+            </Alert>
+          ) : null}
           <Checkbox
             checked={confirmed}
             onChange={(e) => setConfirmed(e.currentTarget.checked)}

@@ -29,6 +29,7 @@ import {
   normalisePhone,
 } from '../citizen/validation.ts';
 import { DateField } from '../shared/date-field.tsx';
+import { useDevelopmentBiometrics } from '../shared/development-biometrics.ts';
 import { parseDate, todayInVietnam } from '../shared/format.ts';
 import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
@@ -50,6 +51,8 @@ export function RegisterPage() {
   const [details, setDetails] = useState({ idNumber: '', fullName: '', dateOfBirth: '', phone: '' });
   const [code, setCode] = useState('');
   const [face, setFace] = useState<CapturedImage | null>(null);
+  // Development only: the face check is a stand-in that accepts any photo; say so.
+  const developmentFace = useDevelopmentBiometrics().data?.face === 'development';
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -235,6 +238,11 @@ export function RegisterPage() {
       <form onSubmit={submitFace} noValidate aria-labelledby="register-step-title">
         <Stack gap="md">
           <Text size="sm">{t('register.faceIntro')}</Text>
+          {developmentFace ? (
+            <Alert color="yellow" variant="light" data-testid="register-face-dev-notice">
+              <Text size="sm">{t('register.devFace')}</Text>
+            </Alert>
+          ) : null}
           <ImageCapture
             value={face}
             onChange={setFace}
