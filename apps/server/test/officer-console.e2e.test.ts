@@ -1,56 +1,40 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '@dinhdanh/db';
+import type { Database } from '@dinhdanh/db';
 import { pushDocuments, registerAgency } from '@dinhdanh/exchange';
-import { createLogger, loadConfig, systemClock } from '@dinhdanh/kernel';
-import { AdminUnits, defaultRules, issueOfficerToken, seedPopulation } from '@dinhdanh/registry';
+import { createLogger, systemClock } from '@dinhdanh/kernel';
+import { defaultRules } from '@dinhdanh/registry';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
-import { prepareDatabase } from '../src/platform.ts';
 import { launchChromium } from './e2e-browser.ts';
+import { type OfficerConsoleApp, startOfficerConsoleApp } from './e2e-officer-app.ts';
 
 // The officer console in a real browser (Debian chromium) against the real server on a seeded
 // embedded database: sign in, find a seeded person by name and date of birth, see their household.
 
 const screenshots = path.resolve(import.meta.dirname, '../../../docs/screenshots');
+let server: OfficerConsoleApp;
 let app: FastifyInstance;
 let browser: Browser;
 let baseUrl: string;
 let token: string;
 let supervisorToken: string;
-let database: Awaited<ReturnType<typeof openDatabase>>;
+let database: Database;
 
 beforeAll(async () => {
-  database = await openDatabase({});
-  await prepareDatabase(database);
-  await seedPopulation(database, { people: 400, seed: 3 });
-  const units = await AdminUnits.load(database.db);
-  const key = new Uint8Array(32).fill(7);
-  app = await buildApp({
-    config: loadConfig({ DINHDANH_MODE: 'test' }),
-    database,
-    units,
-    officerTokenKey: key,
-    subjectSecret: new Uint8Array(32).fill(9),
-    logger: createLogger('silent'),
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  token = (await issueOfficerToken(key, units, { unit: '01', officerId: 'e2e' })).token;
-  supervisorToken = (
-    await issueOfficerToken(key, units, { unit: 'VN', officerId: 'sup-e2e', role: 'supervisor' })
-  ).token;
+  server = await startOfficerConsoleApp({ people: 400, seed: 3 });
+  ({ app, database, baseUrl } = server);
+  token = await server.token('01', 'e2e');
+  supervisorToken = await server.token('VN', 'sup-e2e', 'supervisor');
   browser = await launchChromium();
 });
 
 /** A health-insurance card pushed by a registered agency, as its exchange client would. */
 async function pushHealthInsuranceCard(idNumber: string) {
-  const units = await AdminUnits.load(database.db);
+  const units = server.units;
   const subjectSecret = new Uint8Array(32).fill(9);
   const registry = {
     db: database.db,
@@ -87,8 +71,7 @@ async function pushHealthInsuranceCard(idNumber: string) {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await database?.close();
+  await server?.close();
 });
 
 describe('officer console (Chromium)', () => {
@@ -110,7 +93,7 @@ describe('officer console (Chromium)', () => {
       SELECT full_name FROM registry.person WHERE household_id = ${person.household_id}`.execute(database.db);
 
     const page = await browser.newPage({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
-    await page.goto(baseUrl);
+    await page.goto(`${baseUrl}/officer`);
     await page.getByTestId('token-input').fill(token);
     await page.getByTestId('sign-in-submit').click();
     await expect.poll(() => page.getByTestId('officer-unit').textContent()).toContain('Hà Nội');
@@ -157,7 +140,7 @@ describe('officer console (Chromium)', () => {
     );
     const person = rows[0]!;
     const page = await browser.newPage({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
-    await page.goto(baseUrl);
+    await page.goto(`${baseUrl}/officer`);
     await page.getByTestId('token-input').fill(supervisorToken);
     await page.getByTestId('sign-in-submit').click();
     await page.getByTestId('search-full-name').fill(person.full_name);
@@ -178,7 +161,7 @@ describe('officer console (Chromium)', () => {
 
   it('lets a national supervisor register an agency, see its client id and usage pages, and disable it', async () => {
     const page = await browser.newPage({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
-    await page.goto(baseUrl);
+    await page.goto(`${baseUrl}/officer`);
     await page.getByTestId('token-input').fill(supervisorToken);
     await page.getByTestId('sign-in-submit').click();
     await page.getByTestId('nav-exchange').click();
@@ -261,7 +244,7 @@ describe('officer console (Chromium)', () => {
 
   it('shows a catalogued error in Vietnamese for an invalid token', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });
-    await page.goto(baseUrl);
+    await page.goto(`${baseUrl}/officer`);
     await page.getByTestId('token-input').fill('not-a-token');
     await page.getByTestId('sign-in-submit').click();
     const alert = page.getByTestId('problem-alert');

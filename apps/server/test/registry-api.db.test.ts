@@ -56,7 +56,7 @@ describe(`registry API (${testDatabaseKind()})`, () => {
     const me = await t.app.inject({ method: 'GET', url: '/api/registry/v1/me', headers: auth(baDinh) });
     expect(me.json()).toEqual({
       officerId: 'bd-1',
-      unit: { code: '00004', level: 'commune', name: 'Phường Ba Đình' },
+      unit: { code: '00004', level: 'commune', name: 'Phường Ba Đình', provinceCode: '01' },
       role: 'officer',
     });
   });

@@ -133,13 +133,20 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
               code: z.string(),
               name: z.string(),
               level: z.enum(['country', 'province', 'commune']),
+              /** The 2025 province of the unit (null for the country): where the officer may write. */
+              provinceCode: z.string().nullable(),
             }),
             role: z.enum(['officer', 'supervisor']),
           }),
         },
       },
     },
-    async (request) => officer(request),
+    async (request) => {
+      const { unit, ...rest } = officer(request);
+      const provinceCode =
+        unit.level === 'commune' ? ctx.units.provinceOf('2025', unit.code) : unit.level === 'province' ? unit.code : null;
+      return { ...rest, unit: { ...unit, provinceCode } };
+    },
   );
 
   api.get(

@@ -128,9 +128,11 @@ export interface PersonEvent {
   recordedAt: string;
   actor: string;
   actorUnit?: string | null;
+  /** The officer's unit by name: a commune with its province, a province, or the country. */
+  actorUnitName?: string | null;
   reason: string | null;
   legalBasis: string | null;
-  /** A partial person state: addresses here hold unit codes, not resolved names. */
+  /** A partial person state as recorded; addresses carry their units' names (`text`). */
   changes: Record<string, unknown>;
   previous?: Record<string, unknown> | null;
 }
@@ -205,6 +207,19 @@ export interface PeopleSearch {
   dateOfBirth?: string;
   provinceCode?: string;
   limit?: number;
+  /** Matches to skip: pages of `limit` within the first 10,000. */
+  offset?: number;
+}
+
+/** One page of search results (`PeopleSearchResult` in packages/registry). */
+export interface PeopleSearchPage {
+  items: PersonSummary[];
+  offset: number;
+  limit: number;
+  /** How many people match, counted up to 10,000. */
+  total: number;
+  /** More than `total` match: the count stopped at 10,000. */
+  totalCapped: boolean;
 }
 
 /** RFC 9457 problem details as the platform renders them. */

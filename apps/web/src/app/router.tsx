@@ -11,6 +11,7 @@ import { NotFoundPage } from '../officer/not-found.page.tsx';
 import { OfficerLayout } from '../officer/officer-layout.tsx';
 import { PersonRoute } from '../officer/person.page.tsx';
 import { PersonSearchPage } from '../officer/person-search.page.tsx';
+import { recordRoutes } from '../officer/records/records.page.tsx';
 import { SignInPage } from '../officer/sign-in.page.tsx';
 import { AccessLogPage } from '../wallet/access-log.page.tsx';
 import { ConsentsPage } from '../wallet/consents.page.tsx';
@@ -40,6 +41,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <PersonSearchPage /> },
       { path: 'people/:ref', element: <PersonRoute /> },
+      ...recordRoutes,
       {
         path: 'exchange',
         element: <ExchangeLayout />,

@@ -122,10 +122,7 @@ export const en: Strings<typeof vi> = {
     idNumberInvalid: 'The personal identification number must be exactly 12 digits.',
     idSubmit: 'Open record',
     resultsTitle: 'Search results',
-    resultCount_one: '{{count}} person found.',
-    resultCount_other: '{{count}} people found.',
     noResults: 'No matching person. Try fewer criteria or check the spelling.',
-    limitReached: 'Only the first {{count}} results are shown; add a date of birth or province to narrow.',
     searching: 'Searching…',
     columns: {
       fullName: 'Full name',
@@ -249,9 +246,7 @@ export const en: Strings<typeof vi> = {
     changes: 'Changes',
     before: 'Before',
     after: 'After',
-    removed: 'Removed',
     newestFirst: 'Newest event first. Times in Vietnam time (UTC+7).',
-    communeCode: 'commune code {{code}}',
     residenceNone: 'No residence changes recorded.',
     residenceColumns: {
       date: 'Date',
@@ -259,16 +254,6 @@ export const en: Strings<typeof vi> = {
       kind: 'Kind',
       value: 'New value',
     },
-  },
-  eventType: {
-    initial_load: 'Initial data load',
-    birth_registered: 'Birth registered',
-    death_recorded: 'Death recorded',
-    marriage_registered: 'Marriage registered',
-    divorce_registered: 'Divorce registered',
-    field_corrected: 'Information corrected',
-    household_joined: 'Joined household',
-    widowed: 'Spouse died',
   },
   accessLog: {
     title: 'Access log',

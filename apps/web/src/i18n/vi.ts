@@ -118,10 +118,7 @@ export const vi = {
     idNumberInvalid: 'Số định danh cá nhân phải gồm đúng 12 chữ số.',
     idSubmit: 'Mở hồ sơ',
     resultsTitle: 'Kết quả tìm kiếm',
-    resultCount_one: 'Tìm thấy {{count}} công dân.',
-    resultCount_other: 'Tìm thấy {{count}} công dân.',
     noResults: 'Không tìm thấy công dân phù hợp. Thử bỏ bớt điều kiện hoặc kiểm tra chính tả.',
-    limitReached: 'Chỉ hiển thị {{count}} kết quả đầu tiên; hãy thêm ngày sinh hoặc tỉnh để thu hẹp.',
     searching: 'Đang tìm kiếm…',
     columns: {
       fullName: 'Họ và tên',
@@ -245,9 +242,7 @@ export const vi = {
     changes: 'Nội dung thay đổi',
     before: 'Trước',
     after: 'Sau',
-    removed: 'Đã xoá',
     newestFirst: 'Sự kiện mới nhất ở trên cùng. Giờ theo múi giờ Việt Nam (UTC+7).',
-    communeCode: 'mã xã {{code}}',
     residenceNone: 'Chưa có thay đổi cư trú nào được ghi nhận.',
     residenceColumns: {
       date: 'Ngày',
@@ -255,16 +250,6 @@ export const vi = {
       kind: 'Loại cư trú',
       value: 'Nội dung mới',
     },
-  },
-  eventType: {
-    initial_load: 'Nhập dữ liệu ban đầu',
-    birth_registered: 'Đăng ký khai sinh',
-    death_recorded: 'Khai tử',
-    marriage_registered: 'Đăng ký kết hôn',
-    divorce_registered: 'Ly hôn',
-    field_corrected: 'Điều chỉnh thông tin',
-    household_joined: 'Nhập hộ',
-    widowed: 'Vợ/chồng qua đời',
   },
   accessLog: {
     title: 'Nhật ký truy cập',

@@ -5,12 +5,7 @@ import { vi } from '../i18n/vi.ts';
 // Codes from the API are open-ended strings; only known ones have a translation, the rest
 // are shown as sent.
 
-type EventType = keyof typeof vi.eventType;
 type FieldName = keyof typeof vi.fields;
-
-export function eventTypeLabel(t: TFunction, type: string): string {
-  return Object.hasOwn(vi.eventType, type) ? t(`eventType.${type as EventType}`) : type;
-}
 
 export function fieldLabel(t: TFunction, field: string): string {
   return Object.hasOwn(vi.fields, field) ? t(`fields.${field as FieldName}`) : field;

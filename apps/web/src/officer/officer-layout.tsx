@@ -4,11 +4,13 @@ import { Navigate, NavLink, Outlet } from 'react-router';
 import { AppFrame } from '../app/app-frame.tsx';
 import { useSession } from '../session/session.context.tsx';
 import { useIsNationalSupervisor } from './exchange/exchange.queries.ts';
+import { useRecordsTranslation } from './records/records-i18n.ts';
 import { SearchStateProvider } from './search-state.context.tsx';
 
 /** The signed-in officer's frame: unit and sign-out in the banner. Without a session, sign-in. */
 export function OfficerLayout() {
   const { t } = useTranslation();
+  const rt = useRecordsTranslation();
   const { session, signOut } = useSession();
   const nationalSupervisor = useIsNationalSupervisor();
   if (!session) return <Navigate to="/officer/sign-in" replace />;
@@ -40,6 +42,9 @@ export function OfficerLayout() {
         <Group gap="md" mb="md">
           <Anchor component={NavLink} to="/officer" end size="sm" fw={500}>
             {t('header.search')}
+          </Anchor>
+          <Anchor component={NavLink} to="/officer/records" size="sm" fw={500} data-testid="nav-records">
+            {rt('nav')}
           </Anchor>
           {nationalSupervisor ? (
             <Anchor component={NavLink} to="/officer/exchange" size="sm" fw={500} data-testid="nav-exchange">

@@ -1,11 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
   AccessLog,
   Household,
   PeopleSearch,
+  PeopleSearchPage,
   Person,
   PersonHistory,
-  PersonSummary,
   Province,
   Relations,
 } from '../api/api.types.ts';
@@ -24,14 +24,30 @@ export function useProvinces() {
   });
 }
 
+/** The 2025 communes of a province, for address and registration-place fields. */
+export function useCommunes(provinceCode: string | null | undefined) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['admin-units', 'communes', provinceCode],
+    queryFn: ({ signal }) =>
+      api.get<{ items: Province[] }>(
+        registryPath('admin-units', 'provinces', provinceCode!, 'communes'),
+        signal,
+      ),
+    select: (data) => data.items,
+    enabled: typeof provinceCode === 'string' && provinceCode !== '',
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** One page of a search; the previous page stays on screen while the next loads. */
 export function usePeopleSearch(criteria: PeopleSearch | null) {
   const api = useApi();
   return useQuery({
     queryKey: ['people', 'search', criteria],
-    queryFn: ({ signal }) =>
-      api.post<{ items: PersonSummary[] }>(registryPath('people', 'search'), criteria, signal),
-    select: (data) => data.items,
+    queryFn: ({ signal }) => api.post<PeopleSearchPage>(registryPath('people', 'search'), criteria, signal),
     enabled: criteria !== null,
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -2,14 +2,24 @@ import { Box, Stack, Table, Text, Timeline, Title } from '@mantine/core';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PersonEvent } from '../api/api.types.ts';
+import { vi } from '../i18n/vi.ts';
 import { formatDate, formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
-import { describeChange } from './change-value.ts';
-import { eventTypeLabel, fieldLabel } from './labels.ts';
+import { describeFieldChange, describeValue } from './change-value.ts';
+import { fieldLabel } from './labels.ts';
 import { usePersonHistory } from './officer.queries.ts';
+import { actorText, eventTypeText } from './records/event-labels.ts';
+import { type RecordsT, useRecordsTranslation } from './records/records-i18n.ts';
 import { Fact, Facts, Section } from './section.tsx';
 
 const residenceFields = ['permanentAddress', 'temporaryResidence', 'currentResidence'] as const;
+
+// Stored changes come back in the database's key order; show them in the record's own order.
+const fieldNames = Object.keys(vi.fields);
+const fieldOrder = (field: string) => {
+  const index = fieldNames.indexOf(field);
+  return index < 0 ? fieldNames.length : index;
+};
 
 function newestFirst(events: PersonEvent[]): PersonEvent[] {
   return [...events].sort((a, b) => b.version - a.version);
@@ -18,6 +28,7 @@ function newestFirst(events: PersonEvent[]): PersonEvent[] {
 /** Every recorded event, newest first: what changed, when it took effect, who recorded it and why. */
 export function PersonHistorySection({ idNumber }: { idNumber: string }) {
   const { t } = useTranslation();
+  const rt = useRecordsTranslation();
   const history = usePersonHistory(idNumber);
   const events = history.data ? newestFirst(history.data) : [];
   return (
@@ -42,12 +53,12 @@ export function PersonHistorySection({ idNumber }: { idNumber: string }) {
                 role="listitem"
                 data-testid="history-event"
                 title={
-                  <Title order={3} size="h6">
-                    {eventTypeLabel(t, event.type)}
+                  <Title order={3} size="h6" data-testid="history-event-type">
+                    {eventTypeText(rt, event.type)}
                   </Title>
                 }
               >
-                <EventDetails event={event} />
+                <EventDetails event={event} rt={rt} />
               </Timeline.Item>
             ))}
           </Timeline>
@@ -57,9 +68,9 @@ export function PersonHistorySection({ idNumber }: { idNumber: string }) {
   );
 }
 
-function EventDetails({ event }: { event: PersonEvent }) {
+function EventDetails({ event, rt }: { event: PersonEvent; rt: RecordsT }) {
   const { t } = useTranslation();
-  const changes = Object.entries(event.changes ?? {});
+  const changes = Object.entries(event.changes ?? {}).sort(([a], [b]) => fieldOrder(a) - fieldOrder(b));
   const previous = event.previous ?? null;
   return (
     <Stack gap={6} mt={4}>
@@ -67,9 +78,8 @@ function EventDetails({ event }: { event: PersonEvent }) {
         {event.effectiveDate ? `${t('history.effectiveDate')}: ${formatDate(event.effectiveDate)} · ` : ''}
         {t('history.recordedAt')}: <time dateTime={event.recordedAt}>{formatDateTime(event.recordedAt)}</time>
       </Text>
-      <Text size="sm">
-        {t('history.actor')}: {event.actor}
-        {event.actorUnit ? ` · ${t('history.actorUnit')}: ${event.actorUnit}` : ''}
+      <Text size="sm" data-testid="history-actor">
+        {t('history.actor')}: {actorText(t, rt, event)}
       </Text>
       {event.reason ? (
         <Text size="sm">
@@ -88,18 +98,14 @@ function EventDetails({ event }: { event: PersonEvent }) {
           </Text>
           <Facts>
             {changes.map(([field, value]) => {
-              const after = describeChange(t, field, value);
-              const before =
-                previous && field in previous
-                  ? previous[field] === null
-                    ? t('common.none')
-                    : describeChange(t, field, previous[field])
-                  : null;
+              const change = describeFieldChange(t, rt, field, value, previous);
               return (
                 <Fact key={field} label={fieldLabel(t, field)}>
-                  {before === null
-                    ? after
-                    : `${t('history.before')}: ${before} → ${t('history.after')}: ${after}`}
+                  <span data-testid="history-change" data-field={field}>
+                    {change.before === undefined
+                      ? change.after
+                      : `${t('history.before')}: ${change.before} → ${t('history.after')}: ${change.after}`}
+                  </span>
                 </Fact>
               );
             })}
@@ -113,6 +119,7 @@ function EventDetails({ event }: { event: PersonEvent }) {
 /** Residence over time: the events whose changes touch permanent, temporary or current residence. */
 export function ResidenceHistory({ idNumber }: { idNumber: string }) {
   const { t } = useTranslation();
+  const rt = useRecordsTranslation();
   const headingId = useId();
   const history = usePersonHistory(idNumber);
   const rows = newestFirst(history.data ?? []).flatMap((event) =>
@@ -148,9 +155,9 @@ export function ResidenceHistory({ idNumber }: { idNumber: string }) {
                   <Table.Td>
                     {event.effectiveDate ? formatDate(event.effectiveDate) : formatDateTime(event.recordedAt)}
                   </Table.Td>
-                  <Table.Td>{eventTypeLabel(t, event.type)}</Table.Td>
+                  <Table.Td>{eventTypeText(rt, event.type)}</Table.Td>
                   <Table.Td>{fieldLabel(t, field)}</Table.Td>
-                  <Table.Td>{describeChange(t, field, value)}</Table.Td>
+                  <Table.Td>{describeValue(t, rt, field, value)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -4,6 +4,7 @@ import {
   Button,
   Grid,
   NativeSelect,
+  Pagination,
   Paper,
   Stack,
   Table,
@@ -16,14 +17,18 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { PeopleSearch, PersonSummary } from '../api/api.types.ts';
 import { refForPerson } from '../session/person-refs.ts';
-import { formatDate, isCalendarDate, normaliseIdNumber, todayInVietnam } from '../shared/format.ts';
+import { DateField } from '../shared/date-field.tsx';
+import { formatDate, normaliseIdNumber, parseDate, todayInVietnam } from '../shared/format.ts';
 import { PageTitle } from '../shared/page-title.tsx';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
 import { sexLabel } from './labels.ts';
 import { usePeopleSearch, useProvinces } from './officer.queries.ts';
+import { useRecordsTranslation } from './records/records-i18n.ts';
 import { useSearchState } from './search-state.context.tsx';
 
-const searchLimit = 50;
+/** Results per page; the registry pages within the first 10,000 matches. */
+const pageSize = 50;
+const searchWindow = 10_000;
 
 export function PersonSearchPage() {
   const { t } = useTranslation();
@@ -51,6 +56,7 @@ export function PersonSearchPage() {
  */
 function NameSearchForm() {
   const { t } = useTranslation();
+  const rt = useRecordsTranslation();
   const headingId = useId();
   const { form, setForm, criteria, setCriteria } = useSearchState();
   const provinces = useProvinces();
@@ -63,7 +69,8 @@ function NameSearchForm() {
     const fullName = form.fullName.trim().replace(/\s+/g, ' ');
     const next: typeof errors = {};
     if (fullName.replace(/[^\p{L}]/gu, '').length < 2) next.fullName = t('search.fullNameRequired');
-    if (form.dateOfBirth && (!isCalendarDate(form.dateOfBirth) || form.dateOfBirth > today))
+    const dateOfBirth = form.dateOfBirth.trim() === '' ? undefined : parseDate(form.dateOfBirth);
+    if (form.dateOfBirth.trim() !== '' && (!dateOfBirth || dateOfBirth > today))
       next.dateOfBirth = t('search.dateOfBirthInvalid');
     setErrors(next);
     if (next.fullName || next.dateOfBirth) {
@@ -71,8 +78,8 @@ function NameSearchForm() {
       document.querySelector<HTMLElement>(`[data-testid="${field}"]`)?.focus();
       return;
     }
-    const query: PeopleSearch = { fullName, limit: searchLimit };
-    if (form.dateOfBirth) query.dateOfBirth = form.dateOfBirth;
+    const query: PeopleSearch = { fullName, limit: pageSize, offset: 0 };
+    if (dateOfBirth) query.dateOfBirth = dateOfBirth;
     if (form.provinceCode) query.provinceCode = form.provinceCode;
     if (JSON.stringify(query) === JSON.stringify(criteria)) void search.refetch();
     else setCriteria(query);
@@ -103,16 +110,12 @@ function NameSearchForm() {
           />
           <Grid gap="sm">
             <Grid.Col span={{ base: 12, sm: 5 }}>
-              <TextInput
-                type="date"
+              <DateField
                 label={t('search.dateOfBirth')}
-                description={t('search.optional')}
+                description={rt('search.dateOfBirthHint')}
                 value={form.dateOfBirth}
-                max={today}
-                min="1900-01-01"
                 onChange={(event) => setForm({ ...form, dateOfBirth: event.currentTarget.value })}
                 error={errors.dateOfBirth}
-                autoComplete="off"
                 name="dateOfBirth"
                 data-testid="search-date-of-birth"
               />
@@ -202,21 +205,61 @@ function IdLookupForm() {
 }
 
 function SearchResults() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const rt = useRecordsTranslation();
   const headingId = useId();
-  const { criteria } = useSearchState();
+  const { criteria, setCriteria } = useSearchState();
   const search = usePeopleSearch(criteria);
   if (!criteria) return null;
-  const items = search.data ?? [];
+  const page = search.data;
+  const items = page?.items ?? [];
+  const number = new Intl.NumberFormat(i18n.resolvedLanguage === 'en' ? 'en-GB' : 'vi-VN');
   let status = '';
   if (search.isFetching) status = t('search.searching');
-  else if (search.isSuccess)
-    status = items.length === 0 ? t('search.noResults') : t('search.resultCount', { count: items.length });
+  else if (search.isSuccess && page) {
+    if (page.total === 0) status = t('search.noResults');
+    else {
+      const found = page.totalCapped
+        ? rt('search.foundMore', { count: number.format(page.total) })
+        : rt('search.found', { count: page.total, total: number.format(page.total) });
+      const shown =
+        items.length > 0
+          ? rt('search.showing', {
+              from: number.format(page.offset + 1),
+              to: number.format(page.offset + items.length),
+            })
+          : rt('search.pastEnd');
+      status = `${found} ${shown}`;
+    }
+  }
+  const pages = page ? Math.ceil(Math.min(page.total, searchWindow) / pageSize) : 0;
+  const current = Math.floor((criteria.offset ?? 0) / pageSize) + 1;
+  const goTo = (value: number) => {
+    setCriteria({ ...criteria, offset: (value - 1) * pageSize });
+    document.getElementById(headingId)?.scrollIntoView({ block: 'start' });
+  };
+  const pagination =
+    pages > 1 ? (
+      <Pagination
+        total={pages}
+        value={current}
+        onChange={goTo}
+        siblings={1}
+        boundaries={1}
+        size="sm"
+        disabled={search.isFetching}
+        getControlProps={(control) => ({
+          'aria-label': rt(`search.pageControls.${control}`),
+        })}
+        getItemProps={(value) => ({ 'aria-label': rt('search.pageNumber', { page: value }) })}
+        data-testid="search-pagination"
+      />
+    ) : null;
 
   return (
     <Paper component="section" withBorder p="md" radius="md" aria-labelledby={headingId}>
       <Stack gap="sm">
-        <Title order={2} size="h4" id={headingId}>
+        <Title order={2} size="h4" id={headingId} style={{ scrollMarginTop: 'var(--mantine-spacing-md)' }}>
           {t('search.resultsTitle')}
         </Title>
         <Text size="sm" role="status" aria-live="polite" data-testid="search-status">
@@ -229,8 +272,10 @@ function SearchResults() {
               striped
               highlightOnHover
               aria-labelledby={headingId}
+              aria-busy={search.isPlaceholderData}
               data-testid="search-results"
               verticalSpacing="sm"
+              style={{ opacity: search.isPlaceholderData ? 0.6 : 1 }}
             >
               <Table.Thead>
                 <Table.Tr>
@@ -249,9 +294,10 @@ function SearchResults() {
             </Table>
           </Table.ScrollContainer>
         ) : null}
-        {search.isSuccess && items.length >= searchLimit ? (
-          <Text size="sm" c="dimmed">
-            {t('search.limitReached', { count: searchLimit })}
+        {pagination}
+        {search.isSuccess && page?.totalCapped ? (
+          <Text size="sm" c="dimmed" data-testid="search-narrow">
+            {rt('search.narrow', { count: number.format(searchWindow) })}
           </Text>
         ) : null}
       </Stack>

@@ -1,6 +1,9 @@
-import { Anchor, Badge, Center, Grid, Group, Loader, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Box, Center, Grid, Group, Loader, Stack, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import type { Person } from '../api/api.types.ts';
 import { personForRef } from '../session/person-refs.ts';
 import { useSession } from '../session/session.context.tsx';
 import { formatDate } from '../shared/format.ts';
@@ -14,21 +17,22 @@ import { PersonFamily } from './person-family.tsx';
 import { PersonHistorySection } from './person-history.tsx';
 import { PersonHousehold } from './person-household.tsx';
 import { PersonIdCard } from './person-id-card.tsx';
+import { type PageSection, SectionNav } from './person-nav.tsx';
 import { BirthSection, IdentitySection, ResidenceSection } from './person-sections.tsx';
+import { PersonRecordActions } from './records/person-record-actions.tsx';
 
 /** `/officer/people/:ref` — the reference resolves to an ID number in this tab's memory only. */
 export function PersonRoute() {
   const { ref } = useParams();
   const idNumber = personForRef(ref);
   // Keyed, so opening a relative is a new page: focus moves to its heading again.
-  return <PersonPage key={ref ?? ''} idNumber={idNumber} />;
+  return <PersonPage key={ref ?? ''} idNumber={idNumber} personRef={ref ?? ''} />;
 }
 
-function PersonPage({ idNumber }: { idNumber: string | undefined }) {
+function PersonPage({ idNumber, personRef }: { idNumber: string | undefined; personRef: string }) {
   const { t } = useTranslation();
   const person = usePerson(idNumber);
   const data = person.data;
-  const supervisor = useSession().session?.role === 'supervisor';
 
   return (
     <Stack gap="lg">
@@ -74,41 +78,84 @@ function PersonPage({ idNumber }: { idNumber: string | undefined }) {
       ) : person.isError ? (
         <ProblemAlert error={person.error} onRetry={() => void person.refetch()} />
       ) : data ? (
-        <Grid gap="lg" align="stretch">
-          <Grid.Col span={{ base: 12, md: 6 }}>
-            <IdentitySection person={data} />
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 6 }}>
-            <Stack gap="lg">
-              <BirthSection person={data} />
-              <PersonFamily person={data} />
-            </Stack>
-          </Grid.Col>
-          <Grid.Col span={12}>
-            <ResidenceSection person={data} />
-          </Grid.Col>
-          <Grid.Col span={12}>
-            <PersonHousehold person={data} />
-          </Grid.Col>
-          <Grid.Col span={12}>
-            <PersonIdCard person={data} />
-          </Grid.Col>
-          <Grid.Col span={12}>
-            <PersonEidAccount idNumber={data.idNumber} />
-          </Grid.Col>
-          <Grid.Col span={12}>
-            <PersonDocuments idNumber={data.idNumber} />
-          </Grid.Col>
-          <Grid.Col span={12}>
-            <PersonHistorySection idNumber={data.idNumber} />
-          </Grid.Col>
-          {supervisor ? (
-            <Grid.Col span={12}>
-              <PersonAccessLog idNumber={data.idNumber} />
-            </Grid.Col>
-          ) : null}
-        </Grid>
+        <PersonSections person={data} personRef={personRef} />
       ) : null}
     </Stack>
+  );
+}
+
+/**
+ * The record in sections a clerk can jump between: a sticky list beside them on a wide screen,
+ * a sticky scrolling bar above them on a phone. Every section stays on the page (one scroll,
+ * one print), so the navigation only moves focus and the view.
+ */
+function PersonSections({ person, personRef }: { person: Person; personRef: string }) {
+  const supervisor = useSession().session?.role === 'supervisor';
+  const wide = useMediaQuery('(min-width: 62em)');
+  const sections: (PageSection & { content: ReactNode })[] = [
+    {
+      id: 'section-identity',
+      label: 'identity',
+      content: (
+        <Grid gap="lg" align="stretch">
+          <Grid.Col span={{ base: 12, lg: 6 }}>
+            <IdentitySection person={person} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 6 }}>
+            <BirthSection person={person} />
+          </Grid.Col>
+        </Grid>
+      ),
+    },
+    {
+      id: 'section-records',
+      label: 'records',
+      content: <PersonRecordActions person={person} personRef={personRef} />,
+    },
+    { id: 'section-family', label: 'family', content: <PersonFamily person={person} /> },
+    { id: 'section-residence', label: 'residence', content: <ResidenceSection person={person} /> },
+    { id: 'section-household', label: 'household', content: <PersonHousehold person={person} /> },
+    { id: 'section-card', label: 'card', content: <PersonIdCard person={person} /> },
+    { id: 'section-eid', label: 'eid', content: <PersonEidAccount idNumber={person.idNumber} /> },
+    { id: 'section-documents', label: 'documents', content: <PersonDocuments idNumber={person.idNumber} /> },
+    { id: 'section-history', label: 'history', content: <PersonHistorySection idNumber={person.idNumber} /> },
+    ...(supervisor
+      ? [
+          {
+            id: 'section-access-log',
+            label: 'accessLog' as const,
+            content: <PersonAccessLog idNumber={person.idNumber} />,
+          },
+        ]
+      : []),
+  ];
+  const body = (
+    <Stack gap="lg">
+      {sections.map((section) => (
+        <Box
+          key={section.id}
+          id={section.id}
+          tabIndex={-1}
+          style={{ scrollMarginTop: wide ? 'var(--mantine-spacing-md)' : '4rem', outline: 'none' }}
+        >
+          {section.content}
+        </Box>
+      ))}
+    </Stack>
+  );
+  if (!wide)
+    return (
+      <Stack gap="md">
+        <SectionNav sections={sections} orientation="horizontal" />
+        {body}
+      </Stack>
+    );
+  return (
+    <Grid gap="lg">
+      <Grid.Col span={3}>
+        <SectionNav sections={sections} orientation="vertical" />
+      </Grid.Col>
+      <Grid.Col span={9}>{body}</Grid.Col>
+    </Grid>
   );
 }
