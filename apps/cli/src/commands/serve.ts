@@ -205,6 +205,7 @@ export function registerServeCommand(program: Command): void {
           [
             '',
             `dinhdanh đang chạy / is running — ${config.databaseUrl ? 'PostgreSQL' : `PGlite (${config.dataDir})`}, roles: ${roles.join(',')}`,
+            ...(roles.includes('web') ? [`  Trang chủ / front page:         ${running.url}/`] : []),
             `  Web (cán bộ / officer console): ${running.url}/officer`,
             ...(roles.includes('idp')
               ? [
@@ -213,7 +214,7 @@ export function registerServeCommand(program: Command): void {
                 ]
               : []),
             `  API docs (OpenAPI):             ${running.url}/docs`,
-            `  Health:                         ${running.url}/health`,
+            `  Health (live / ready):          ${running.url}/health/live  ${running.url}/health/ready`,
             `  Metrics:                        ${running.url}/metrics`,
             '',
           ].join('\n'),
