@@ -147,12 +147,35 @@ async function newCode(context: BrowserContext, phone: string, send: () => Promi
 }
 
 describe("the README's demo path (npm start, then the browser)", () => {
-  it('prints a demo person, the demo fingerprint and a demo agency with its keys', () => {
+  it('prints a demo person, the demo fingerprint and a demo agency with its keys and some usage', async () => {
     expect(banner.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(banner.person.phone).toMatch(/^0\d{9}$/);
     expect(banner.fingerprintFile).toBe(path.join(workDir, 'data/demo-fingerprint.png'));
     expect(banner.agency).toBe('Cơ quan Thuế (minh hoạ)');
     expect(output).toContain(path.join(workDir, 'data/keys/demo-agency.json'));
+    // What the console's agency pages show: the agency, its usage, its finished matching job.
+    const admin = async (apiPath: string) => {
+      const response = await fetch(`${banner.url}/api/exchange/v1${apiPath}`, {
+        headers: { authorization: `Bearer ${banner.token}` },
+      });
+      expect(response.status, apiPath).toBe(200);
+      return ((await response.json()) as { items: Array<Record<string, unknown>> }).items;
+    };
+    const [agency] = await admin('/admin/agencies');
+    expect(agency).toMatchObject({ name: banner.agency });
+    // Verifications and lookups are metered in memory and written every few seconds.
+    await expect
+      .poll(async () => new Set((await admin('/admin/usage')).map((row) => row.operation)), {
+        timeout: 20_000,
+        interval: 500,
+      })
+      .toEqual(new Set(['verify', 'lookup', 'match']));
+    const [job] = await admin('/admin/jobs');
+    expect(job).toMatchObject({
+      agencyId: agency?.agencyId,
+      status: 'done',
+      counts: { matched: 3, mismatched: 1, not_found: 1 },
+    });
   });
 
   it('registers the printed person, raises them to level 2 at the counter, and logs in at /demo-rp at level 2', async () => {

@@ -149,11 +149,14 @@ export async function seedDemoAgency(options: DemoAgencyOptions): Promise<DemoAg
   );
   await call('GET', `/people/${d.idNumber}?purpose=${TAX}`);
 
-  // A small bulk-matching job: the agency's file against the registry, reported per record.
+  // A small bulk-matching job: the agency's file against the registry, reported per record —
+  // matches (one typed without diacritics), a date of birth to correct, a number not found.
   const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
   const rows = [
-    ...options.people.map((p) => [p.idNumber, p.fullName, p.dateOfBirth]),
-    [a.idNumber, withoutDiacritics(a.fullName), dayAfter(a.dateOfBirth)],
+    [a.idNumber, a.fullName, a.dateOfBirth],
+    [b.idNumber, withoutDiacritics(b.fullName), b.dateOfBirth],
+    [c.idNumber, c.fullName, dayAfter(c.dateOfBirth)],
+    [d.idNumber, d.fullName, d.dateOfBirth],
     ['001099000000', 'Nguyễn Văn Không Có', '1999-01-01'],
   ];
   const csv = `idNumber,fullName,dateOfBirth\n${rows.map((row) => row.map(quote).join(',')).join('\n')}\n`;
