@@ -56,8 +56,18 @@ async function writeDemoFingerprint(config: Config): Promise<string> {
  * token (card issued at the counter, then its chip files and the demo fingerprint), then log in
  * to the demo relying party. Demo data only — development mode.
  */
-async function printDemoCitizen(person: DemoAdult | undefined, url: string, fingerprintFile: string) {
-  if (!person) return;
+async function printDemoCitizen(db: Db, person: DemoAdult | undefined, url: string, fingerprintFile: string) {
+  if (!person) {
+    // People seeded before demo fingerprints were enrolled cannot reach level 2 at the counter.
+    const { rows } = await sql<{ any: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM registry.person) AS any`.execute(db);
+    if (rows[0]?.any)
+      process.stdout.write(
+        'Dữ liệu mẫu này được tạo trước khi có vân tay mẫu: xoá thư mục dữ liệu để tạo lại. / ' +
+          'This demo database predates the demo fingerprints: delete the data directory to seed it again.\n\n',
+      );
+    return;
+  }
   process.stdout.write(
     [
       'Thử đăng nhập định danh điện tử / try the eID login (synthetic demo person):',
@@ -234,11 +244,12 @@ export function registerServeCommand(program: Command): void {
             `Mã đăng nhập cán bộ giám sát thử nghiệm (toàn quốc, 12 giờ) / demo supervisor token (national, 12 h):\n${token}\n` +
               'Tạo mã cho một đơn vị / for one unit: npx dinhdanh officer token --unit <code>\n\n',
           );
-          const adults = await demoAdults(running.platform.database.db, 5);
+          const db = running.platform.database.db;
+          const adults = await demoAdults(db, 5);
           if (roles.includes('idp') && roles.includes('exchange'))
             await printDemoAgency(config, running.platform, adults.slice(1), logger);
           if (roles.includes('idp'))
-            await printDemoCitizen(adults[0], running.url, await writeDemoFingerprint(config));
+            await printDemoCitizen(db, adults[0], running.url, await writeDemoFingerprint(config));
         }
       },
     );
