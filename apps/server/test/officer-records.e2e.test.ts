@@ -170,7 +170,7 @@ describe('registry clerk (Chromium)', () => {
     await expectNothingPersonal(page, idNumber, child, mother.id_number);
 
     // Found by search, and its page names the mother.
-    await page.getByRole('link', { name: 'Tra cứu công dân' }).first().click();
+    await page.getByTestId('nav-search').click();
     await searchByName(page, child);
     await expect.poll(() => statusOf(page)).toBe('Tìm thấy 1 công dân. Đang hiển thị 1–1.');
     expect(await page.getByTestId('search-result-row').textContent()).toContain(idNumber);
@@ -219,7 +219,7 @@ describe('registry clerk (Chromium)', () => {
       .poll(() => events.first().getByTestId('history-event-type').textContent())
       .toBe('Điều chỉnh thông tin');
     const correction = (await events.first().textContent()) ?? '';
-    expect(correction).toContain('Cán bộ hn-clerk · Thành phố Hà Nội');
+    expect(correction).toContain('Cán bộ công an · Thành phố Hà Nội · mã cán bộ hn-clerk');
     expect(correction).toContain('Lý do: Công dân khai báo nơi ở hiện tại');
     expect(correction).toContain('Trước: — → Sau: Số 7 ngõ Huế, Phường Ba Đình, Thành phố Hà Nội');
     const initial = events.last();
@@ -256,7 +256,9 @@ describe('registry clerk (Chromium)', () => {
     expect(await initial.locator('[data-field="biometrics"]').textContent()).toMatch(
       /^Portrait recorded(; Fingerprints recorded)?$/,
     );
-    expect(await events.first().textContent()).toContain('Officer hn-clerk · Thành phố Hà Nội');
+    expect(await events.first().textContent()).toContain(
+      'Police officer · Thành phố Hà Nội · officer code hn-clerk',
+    );
     await expectNothingPersonal(page, person.id_number, person.full_name);
     await page.close();
   });

@@ -59,7 +59,7 @@ const HistoryEvent = z.object({
   recordedAt: z.string(),
   actor: z.string(),
   actorUnit: z.string().nullable(),
-  /** The unit's name: a commune with its province, a province, or the country. */
+  /** The unit's name: a commune with its province, or a province; null for the country. */
   actorUnitName: z.string().nullable(),
   reason: z.string().nullable(),
   legalBasis: z.string().nullable(),
@@ -144,7 +144,11 @@ export async function registryRoutes(app: FastifyInstance, options: RegistryRout
     async (request) => {
       const { unit, ...rest } = officer(request);
       const provinceCode =
-        unit.level === 'commune' ? ctx.units.provinceOf('2025', unit.code) : unit.level === 'province' ? unit.code : null;
+        unit.level === 'commune'
+          ? ctx.units.provinceOf('2025', unit.code)
+          : unit.level === 'province'
+            ? unit.code
+            : null;
       return { ...rest, unit: { ...unit, provinceCode } };
     },
   );

@@ -240,8 +240,6 @@ export const recordsEn: Shape<typeof recordsVi> = {
     removed: 'Removed',
     updated: 'Updated',
     seedActor: 'System (synthetic demo population)',
-    officer: 'Officer {{officer}}',
-    officerOfUnit: 'Officer {{officer}} · {{unit}}',
     card: 'Card no. {{number}}, issued {{issued}}: {{status}}',
     biometrics: {
       none: 'No biometric data',

@@ -237,8 +237,6 @@ export const recordsVi = {
     removed: 'Đã xoá',
     updated: 'Đã cập nhật',
     seedActor: 'Hệ thống (nạp dân cư mô phỏng)',
-    officer: 'Cán bộ {{officer}}',
-    officerOfUnit: 'Cán bộ {{officer}} · {{unit}}',
     card: 'Thẻ số {{number}}, cấp ngày {{issued}}: {{status}}',
     biometrics: {
       none: 'Không có dữ liệu sinh trắc học',

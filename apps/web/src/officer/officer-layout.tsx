@@ -40,7 +40,7 @@ export function OfficerLayout() {
     >
       <nav aria-label={t('header.mainNav')}>
         <Group gap="md" mb="md">
-          <Anchor component={NavLink} to="/officer" end size="sm" fw={500}>
+          <Anchor component={NavLink} to="/officer" end size="sm" fw={500} data-testid="nav-search">
             {t('header.search')}
           </Anchor>
           <Anchor component={NavLink} to="/officer/records" size="sm" fw={500} data-testid="nav-records">

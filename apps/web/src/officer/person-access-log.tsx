@@ -3,9 +3,10 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccessLogEntry } from '../api/api.types.ts';
 import { useSession } from '../session/session.context.tsx';
+import { accessActionLabel, accessActorLabel, inLanguage } from '../shared/access-log-labels.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { ProblemAlert } from '../shared/problem-alert.tsx';
-import { accessActionLabel, actorKindLabel, fieldLabel } from './labels.ts';
+import { fieldLabel } from './labels.ts';
 import { ACCESS_LOG_LIMIT, useAccessLog } from './officer.queries.ts';
 import { Section } from './section.tsx';
 
@@ -77,19 +78,9 @@ function AccessLogRow({ entry }: { entry: AccessLogEntry }) {
         <time dateTime={entry.recordedAt}>{formatDateTime(entry.recordedAt)}</time>
       </Table.Td>
       <Table.Td>
-        <Stack gap={0}>
-          <Text size="sm">
-            {actorKindLabel(t, entry.actor.kind)}{' '}
-            <Text span size="sm" ff="monospace">
-              {entry.actor.id}
-            </Text>
-          </Text>
-          {entry.actor.unit ? (
-            <Text size="xs" c="dimmed">
-              {t('accessLog.unit', { unit: entry.actor.unit })}
-            </Text>
-          ) : null}
-        </Stack>
+        <Text size="sm" data-testid="access-log-actor">
+          {accessActorLabel(t, entry.actor)}
+        </Text>
       </Table.Td>
       <Table.Td>
         <Stack gap={0}>
@@ -101,8 +92,8 @@ function AccessLogRow({ entry }: { entry: AccessLogEntry }) {
           ) : null}
         </Stack>
       </Table.Td>
-      <Table.Td>{entry.purpose ?? t('common.none')}</Table.Td>
-      <Table.Td>{entry.legalBasis ?? t('common.none')}</Table.Td>
+      <Table.Td>{inLanguage(entry.purposeText, entry.purpose) ?? t('common.none')}</Table.Td>
+      <Table.Td>{inLanguage(entry.legalBasisText, entry.legalBasis) ?? t('common.none')}</Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
         {entry.leafIndex !== null ? (
           <Text size="sm" c="teal.8" fw={500}>

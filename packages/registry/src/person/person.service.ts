@@ -52,9 +52,8 @@ export async function getPersonAsOf(ctx: RegistryContext, idNumber: string, asOf
   return presentPerson(state!, events[events.length - 1]!.version, ctx.units, asOf);
 }
 
-/** The name of an officer's unit (a 2025 commune with its province, a province, or the country). */
+/** The name of an officer's unit: a 2025 commune with its province, or a province (null for the country). */
 function unitName(units: RegistryContext['units'], code: string): string | null {
-  if (code === 'VN') return 'Việt Nam';
   const level = /^\d{5}$/.test(code) ? 'commune' : /^\d{2}$/.test(code) ? 'province' : undefined;
   const unit = level ? units.find('2025', level, code) : undefined;
   if (!unit) return null;
