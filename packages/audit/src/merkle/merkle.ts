@@ -18,9 +18,21 @@ export function hashLeaf(data: Uint8Array): Uint8Array {
   return hash('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer');
 }
 
+/** hashLeaf of a text's UTF-8 bytes, without copying them into a buffer first. */
+export function hashLeafText(text: string): Uint8Array {
+  return hash('sha256', `\u0000${text}`, 'buffer');
+}
+
+// Hashing is synchronous, so one buffer serves every call.
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, NODE_PREFIX[0]);
+
 /** SHA-256(0x01 ‖ left ‖ right): the hash of an inner node. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE)
+    return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /** The root of the empty tree: SHA-256 of nothing. */
