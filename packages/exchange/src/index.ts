@@ -101,10 +101,12 @@ export { IdLineMap } from './matching/id-line-map.ts';
 export { type MatchingRoutesOptions, matchingRoutes } from './matching/matching.routes.ts';
 export * from './matching/matching.schema.ts';
 export {
+  emptyMatchingTimings,
   getMatchingJob,
   listMatchingJobs,
   listMatchingJobsForAdmin,
   type MatchingProgress,
+  type MatchingTimings,
   type MatchingWorker,
   matchingReport,
   matchNextJob,

@@ -69,6 +69,9 @@ export function editDistance(a: string, b: string, cap = 2): number {
  * An" and "An Văn Nguyễn" are different names.
  */
 export function namesMatch(given: string, registered: string): boolean {
+  // Most names an agency holds are the registry's, character for character (a bulk file compares
+  // a million): equal texts fold equal, and a letter or digit survives folding, so the pair matches.
+  if (given === registered && letterOrDigit.test(given)) return true;
   const a = foldText(given);
   const b = foldText(registered);
   if (a.length === 0 || b.length === 0) return false;
@@ -77,6 +80,8 @@ export function namesMatch(given: string, registered: string): boolean {
   if (Math.min(letters(a), letters(b)) < 8) return false;
   return editDistance(a, b, 1) <= 1;
 }
+
+const letterOrDigit = /[\p{L}\p{N}]/u;
 
 /** Folded text with punctuation dropped: for addresses, places and names. */
 export function foldText(text: string): string {
@@ -99,10 +104,17 @@ export function normaliseDate(text: string): string | undefined {
       ? [dayFirst[3], dayFirst[2], dayFirst[1]]
       : [];
   if (!year || !month || !day) return undefined;
-  const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
-  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${year}-${month}-${day}`)
-    return undefined;
-  return `${year}-${month}-${day}`;
+  // A calendar check rather than a Date round trip: this runs twice per record of a bulk file.
+  const m = Number(month);
+  const d = Number(day);
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(Number(year), m)) return undefined;
+  return iso ? value : `${year}-${month}-${day}`;
+}
+
+/** Days in a month of the proleptic Gregorian calendar (as ECMAScript dates count them, year 0 included). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 const sexes: Record<string, 'male' | 'female'> = {
@@ -114,9 +126,26 @@ const sexes: Record<string, 'male' | 'female'> = {
   nu: 'female',
 };
 
+// The spellings files and the registry use, looked up before folding (a bulk file has a million).
+const spelledSexes: Record<string, 'male' | 'female'> = {
+  ...sexes,
+  Male: 'male',
+  MALE: 'male',
+  M: 'male',
+  Nam: 'male',
+  NAM: 'male',
+  Female: 'female',
+  FEMALE: 'female',
+  F: 'female',
+  Nữ: 'female',
+  NỮ: 'female',
+};
+
 /** `male`/`female` from male/female, M/F or Nam/Nữ (any case, with or without diacritics). */
 export function normaliseSex(text: string): 'male' | 'female' | undefined {
-  return sexes[foldVietnamese(text)];
+  if (Object.hasOwn(spelledSexes, text)) return spelledSexes[text];
+  const folded = foldVietnamese(text);
+  return Object.hasOwn(sexes, folded) ? sexes[folded] : undefined;
 }
 
 /** A Vietnamese phone number in national form: +84/84 prefix → 0, separators dropped. */
@@ -138,12 +167,14 @@ export function compareField(field: ComparableField, given: string, registry: Re
     );
   if (registered == null || registered === '') return 'mismatch';
   switch (field) {
-    case 'dateOfBirth':
-      return outcome(
-        normaliseDate(given) === normaliseDate(registered) && normaliseDate(given) !== undefined,
-      );
-    case 'sex':
-      return outcome(normaliseSex(given) !== undefined && normaliseSex(given) === normaliseSex(registered));
+    case 'dateOfBirth': {
+      const date = normaliseDate(given);
+      return outcome(date !== undefined && date === normaliseDate(registered));
+    }
+    case 'sex': {
+      const sex = normaliseSex(given);
+      return outcome(sex !== undefined && sex === normaliseSex(registered));
+    }
     case 'oldIdNumber':
       return outcome(given.replace(/\s/g, '') === registered);
     case 'phone':

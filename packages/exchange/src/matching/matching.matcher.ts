@@ -6,7 +6,12 @@ import { csvField } from '@dinhdanh/db';
 import type { AdminUnits } from '@dinhdanh/registry';
 import type { Agency, Purpose } from '../agency/agency.schema.ts';
 import { purposeText } from '../auth/purpose.ts';
-import { type ComparableField, compareFields, type FieldOutcome } from '../compare/field-compare.ts';
+import {
+  type ComparableField,
+  comparableFields,
+  compareFields,
+  type FieldOutcome,
+} from '../compare/field-compare.ts';
 import { VERIFICATION_BASIS_FALLBACK } from '../people/people.service.ts';
 import {
   emptyCounts,
@@ -49,6 +54,12 @@ export const CONSENT_BASIS = (consentId: string) =>
 
 type Row = Record<string, unknown>;
 
+// One bit per comparable field (16 of them): a compared field's bit, a released field's bit × 2^16.
+const fieldBit = Object.fromEntries(comparableFields.map((field, i) => [field, 2 ** i])) as Record<
+  ComparableField,
+  number
+>;
+
 /**
  * The audit entry of one batch: the agency read the people found (its members) for the purpose,
  * under its legal basis — or, for a purpose that has none, each member's consent where given
@@ -75,6 +86,10 @@ export function matchBatch(rows: readonly Row[], settings: MatchSettings): Match
   // Registry values go back only for fields of the purpose's policy (all compared fields are),
   // and only under its legal basis or the person's consent.
   const policy = new Set<string>(settings.purpose.fields);
+  const givenColumns = fields.map((field) => `g_${fieldColumns[field].staged}`);
+  // Members share one details object per combination of fields compared and released: the audit
+  // package canonicalises each object once.
+  const detailsOf = new Map<number, Record<string, unknown>>();
   const lines: string[] = [];
   for (const row of rows) {
     const line = Number(row.line);
@@ -90,22 +105,33 @@ export function matchBatch(rows: readonly Row[], settings: MatchSettings): Match
     } else {
       idNumber = row.id_number as string;
       const given: Partial<Record<ComparableField, string>> = {};
-      for (const field of fields) {
-        const value = row[`g_${fieldColumns[field].staged}`];
-        if (typeof value === 'string' && value.trim() !== '') given[field] = value;
+      for (let i = 0; i < fields.length; i++) {
+        const value = row[givenColumns[i]!];
+        if (typeof value === 'string' && value.trim() !== '') given[fields[i]!] = value;
       }
       const registry = registryValuesFromRow(row, Object.keys(given) as ComparableField[], settings.units);
       outcomes = compareFields(given, registry);
       const mayRelease = settings.purpose.legalBasis !== null || row.consent_id != null;
       let mismatch = false;
+      let shape = 0;
       for (const field of Object.keys(outcomes) as ComparableField[]) {
+        shape |= fieldBit[field];
         if (outcomes[field] !== 'mismatch') continue;
         mismatch = true;
         const value = registry[field];
         if (mayRelease && policy.has(field) && value != null && value !== '') {
           released ??= {};
           released[field] = value;
+          shape |= fieldBit[field] * 65_536;
         }
+      }
+      let details = detailsOf.get(shape);
+      if (!details) {
+        details = {
+          fields: Object.keys(outcomes),
+          ...(released ? { released: Object.keys(released) } : {}),
+        };
+        detailsOf.set(shape, details);
       }
       status = row.r_date_of_death != null ? 'deceased' : mismatch ? 'mismatched' : 'matched';
       members.push({
@@ -113,10 +139,7 @@ export function matchBatch(rows: readonly Row[], settings: MatchSettings): Match
         ...(settings.purpose.legalBasis === null && row.consent_id != null
           ? { legalBasis: CONSENT_BASIS(String(row.consent_id)) }
           : {}),
-        details: {
-          fields: Object.keys(outcomes),
-          ...(released ? { released: Object.keys(released) } : {}),
-        },
+        details,
       });
     }
     counts[status]++;

@@ -46,7 +46,36 @@ export interface RunOptions extends Partial<MatchingSettings> {
    * one audit entry per batch with the people found as its members (ADR 0009).
    */
   auditEntries?: boolean;
+  /** Benchmarks: where the time of each batch goes, added up over the job (milliseconds). */
+  timings?: MatchingTimings;
 }
+
+/** Where a job's time goes, per stage, summed over its batches (see docs/benchmarks.md). */
+export interface MatchingTimings {
+  batches: number;
+  /** Waiting for the next rows of the join with the registry (FETCH from the cursor). */
+  fetchMs: number;
+  /** Comparing records and rendering report lines, subject keys excluded. */
+  compareMs: number;
+  /** HMAC subject keys of the people found. */
+  subjectKeyMs: number;
+  /** Building the batch's audit entry: member records, their Merkle tree, the canonical text. */
+  auditPrepareMs: number;
+  /** The batch's statement (report, audit entry and members, checkpoint) until committed; it overlaps the next batch's fetch and compare. */
+  writeMs: number;
+  /** How long the next batch waited for that write. */
+  writeWaitMs: number;
+}
+
+export const emptyMatchingTimings = (): MatchingTimings => ({
+  batches: 0,
+  fetchMs: 0,
+  compareMs: 0,
+  subjectKeyMs: 0,
+  auditPrepareMs: 0,
+  writeMs: 0,
+  writeWaitMs: 0,
+});
 
 type Row = Record<string, unknown>;
 
@@ -61,11 +90,14 @@ async function forEachBatch(
   query: SourceQuery,
   size: number,
   handle: (rows: Row[]) => Promise<void>,
+  timings: MatchingTimings | undefined,
 ): Promise<void> {
   if (ctx.database.kind === 'pglite') {
     let after = query.afterLine;
     for (;;) {
+      const started = timings ? performance.now() : 0;
       const { rows } = await sourceQuery({ ...query, afterLine: after }, size).execute(ctx.db);
+      if (timings) timings.fetchMs += performance.now() - started;
       if (rows.length === 0) return;
       await handle(rows);
       after = Number(rows[rows.length - 1]!.line);
@@ -78,9 +110,11 @@ async function forEachBatch(
       await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(conn);
       await sql`DECLARE matching_rows NO SCROLL CURSOR FOR ${sourceQuery(query)}`.execute(conn);
       for (;;) {
+        const started = timings ? performance.now() : 0;
         const { rows } = await sql<Row>`FETCH FORWARD ${sql.raw(String(size))} FROM matching_rows`.execute(
           conn,
         );
+        if (timings) timings.fetchMs += performance.now() - started;
         if (rows.length === 0) return;
         await handle(rows);
       }
@@ -117,6 +151,8 @@ export async function runMatchingJob(
     return jobFromRow((await findJobRow(ctx.db, job.job_id))!);
   }
   const fields = job.fields as ComparableField[];
+  const timings = options.timings;
+  const keyer = options.auditEntries === false ? () => '' : subjectKeyer(ctx.subjectSecret);
   const match = {
     jobId: job.job_id,
     agency,
@@ -125,7 +161,14 @@ export async function runMatchingJob(
     fields,
     units: ctx.registry.units,
     // Without audit entries (benchmarks only) no subject key is needed.
-    subjectKey: options.auditEntries === false ? () => '' : subjectKeyer(ctx.subjectSecret),
+    subjectKey: timings
+      ? (idNumber: string) => {
+          const started = performance.now();
+          const key = keyer(idNumber);
+          timings.subjectKeyMs += performance.now() - started;
+          return key;
+        }
+      : keyer,
   };
   let checkpoint = Number(job.checkpoint_line);
   let batchNo = Number(job.batches_done);
@@ -156,12 +199,28 @@ export async function runMatchingJob(
       async (rows) => {
         if (options.signal?.aborted) throw new Stopped();
         const now = ctx.clock.now();
+        let started = timings ? performance.now() : 0;
+        const keyMsBefore = timings?.subjectKeyMs ?? 0;
         const batch = matchBatch(rows, { ...match, now });
+        if (timings) {
+          const at = performance.now();
+          timings.compareMs += at - started - (timings.subjectKeyMs - keyMsBefore);
+          started = at;
+        }
         const audit =
           options.auditEntries === false || batch.members.length === 0
             ? undefined
             : prepareAuditBatch(batchAuditEntry({ ...match, now }), batch.members);
+        if (timings) {
+          const at = performance.now();
+          timings.auditPrepareMs += at - started;
+          started = at;
+        }
         await writing;
+        if (timings) {
+          timings.writeWaitMs += performance.now() - started;
+          timings.batches++;
+        }
         const write = {
           jobNo: job.job_no,
           owner,
@@ -176,7 +235,9 @@ export async function runMatchingJob(
           audit,
         };
         const thisBatch = batchNo;
+        const writeStarted = timings ? performance.now() : 0;
         writing = writeBatch(ctx.db, write).then(async (written) => {
+          if (timings) timings.writeMs += performance.now() - writeStarted;
           if (!written) throw new AppError('ERR_CONFLICT', 'the job was taken over by another worker');
           done += batch.records;
           options.onProgress?.({ jobId: job.job_id, recordsDone: done, recordsTotal: total });
@@ -187,6 +248,7 @@ export async function runMatchingJob(
         checkpoint = batch.lastLine;
         batchNo++;
       },
+      timings,
     );
     await writing;
   } catch (error) {
