@@ -153,7 +153,12 @@ describe('officer console (Chromium)', () => {
     expect(text).toContain('Xem thông tin');
     expect(text).toContain('sup-e2e');
     if (process.env.DINHDANH_SCREENSHOTS === '1') {
-      await page.getByTestId('access-log-section').scrollIntoViewIfNeeded();
+      await page.getByTestId('person-nav-accessLog').click();
+      await expect
+        .poll(() =>
+          page.evaluate(() => document.getElementById('section-access-log')?.getBoundingClientRect().top),
+        )
+        .toBeLessThan(40);
       await page.screenshot({ path: path.join(screenshots, 'officer-access-log.png') });
     }
     await page.close();

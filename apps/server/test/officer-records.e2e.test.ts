@@ -287,6 +287,9 @@ describe('registry clerk (Chromium)', () => {
       )
       .toBeLessThan(120);
     expect((await nav.boundingBox())?.y).toBeLessThan(5);
+    // …and says where the reader is.
+    expect(await nav.getByTestId('person-nav-history').getAttribute('aria-current')).toBe('location');
+    expect(await nav.locator('[aria-current]').count()).toBe(1);
     if (process.env.DINHDANH_SCREENSHOTS === '1') {
       await page.screenshot({ path: path.join(screenshots, 'officer-person-sections-phone.png') });
       await page.setViewportSize({ width: 1280, height: 900 });

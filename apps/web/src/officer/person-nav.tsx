@@ -1,5 +1,5 @@
 import { Box, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
-import { type MouseEvent, useEffect, useState } from 'react';
+import { type MouseEvent, useEffect, useRef, useState } from 'react';
 import { useRecordsTranslation } from './records/records-i18n.ts';
 
 export type SectionLabel =
@@ -20,32 +20,49 @@ export interface PageSection {
   label: SectionLabel;
 }
 
-/** The section nearest the top of the view, as the reader scrolls. */
+/**
+ * The section being read: the last one whose top has passed the upper part of the view. A section
+ * chosen in the navigation stays current until the reader scrolls by hand (the last sections of a
+ * page may never reach the top).
+ */
 function useCurrentSection(ids: readonly string[]) {
   const [current, setCurrent] = useState<string | undefined>(ids[0]);
+  const chosen = useRef<string | null>(null);
   const key = ids.join(' ');
   useEffect(() => {
     const list = key.split(' ');
-    const visible = new Set<string>();
-    const observer = new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          if (entry.isIntersecting) visible.add(entry.target.id);
-          else visible.delete(entry.target.id);
-        }
-        const first = list.find((id) => visible.has(id));
-        if (first) setCurrent(first);
-      },
-      // A section counts once it reaches the upper part of the view.
-      { rootMargin: '0px 0px -55% 0px' },
-    );
-    for (const id of list) {
-      const element = document.getElementById(id);
-      if (element) observer.observe(element);
-    }
-    return () => observer.disconnect();
+    let frame = 0;
+    const update = () => {
+      frame = 0;
+      if (chosen.current) return setCurrent(chosen.current);
+      let reading = list[0];
+      for (const id of list) {
+        const top = document.getElementById(id)?.getBoundingClientRect().top;
+        if (top !== undefined && top <= window.innerHeight * 0.3) reading = id;
+      }
+      setCurrent(reading);
+    };
+    const onScroll = () => {
+      if (!frame) frame = requestAnimationFrame(update);
+    };
+    const byHand = () => {
+      chosen.current = null;
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    for (const type of ['wheel', 'touchmove', 'keydown'] as const)
+      window.addEventListener(type, byHand, { passive: true });
+    update();
+    return () => {
+      window.removeEventListener('scroll', onScroll);
+      for (const type of ['wheel', 'touchmove', 'keydown'] as const) window.removeEventListener(type, byHand);
+      if (frame) cancelAnimationFrame(frame);
+    };
   }, [key]);
-  return [current, setCurrent] as const;
+  const choose = (id: string) => {
+    chosen.current = id;
+    setCurrent(id);
+  };
+  return [current, choose] as const;
 }
 
 /**
@@ -131,6 +148,7 @@ export function SectionNav({
                   style={{
                     display: 'block',
                     whiteSpace: 'nowrap',
+                    textDecoration: 'none',
                     borderRadius: 'var(--mantine-radius-xl)',
                     border: '1px solid var(--mantine-color-default-border)',
                     background: active ? 'var(--mantine-primary-color-light)' : undefined,

@@ -150,12 +150,13 @@ function PersonSections({ person, personRef }: { person: Person; personRef: stri
         {body}
       </Stack>
     );
+  // A narrow list beside the sections leaves wide tables (the access log) their room.
   return (
-    <Grid gap="lg">
-      <Grid.Col span={3}>
+    <Group align="flex-start" wrap="nowrap" gap="lg">
+      <Box w={200} style={{ flexShrink: 0, alignSelf: 'stretch' }}>
         <SectionNav sections={sections} orientation="vertical" />
-      </Grid.Col>
-      <Grid.Col span={9}>{body}</Grid.Col>
-    </Grid>
+      </Box>
+      <Box style={{ flex: 1, minWidth: 0 }}>{body}</Box>
+    </Group>
   );
 }
