@@ -53,7 +53,7 @@ export interface RunOptions extends Partial<MatchingSettings> {
 /** Where a job's time goes, per stage, summed over its batches (see docs/benchmarks.md). */
 export interface MatchingTimings {
   batches: number;
-  /** Waiting for the next rows of the join with the registry (FETCH from the cursor). */
+  /** Waiting for the next rows of the join with the registry (FETCH from the cursor, issued a batch ahead). */
   fetchMs: number;
   /** Comparing records and rendering report lines, subject keys excluded. */
   compareMs: number;
@@ -109,14 +109,21 @@ async function forEachBatch(
       // A cursor is planned for its first rows unless told otherwise: all rows are wanted here.
       await sql`SET LOCAL cursor_tuple_fraction = 1`.execute(conn);
       await sql`DECLARE matching_rows NO SCROLL CURSOR FOR ${sourceQuery(query)}`.execute(conn);
-      for (;;) {
-        const started = timings ? performance.now() : 0;
-        const { rows } = await sql<Row>`FETCH FORWARD ${sql.raw(String(size))} FROM matching_rows`.execute(
-          conn,
-        );
-        if (timings) timings.fetchMs += performance.now() - started;
-        if (rows.length === 0) return;
-        await handle(rows);
+      // The next batch is fetched while this one is compared and written: the database runs the
+      // join while Node compares.
+      const fetch = () => sql<Row>`FETCH FORWARD ${sql.raw(String(size))} FROM matching_rows`.execute(conn);
+      let next = fetch();
+      try {
+        for (;;) {
+          const started = timings ? performance.now() : 0;
+          const { rows } = await next;
+          if (timings) timings.fetchMs += performance.now() - started;
+          if (rows.length === 0) return;
+          next = fetch();
+          await handle(rows);
+        }
+      } finally {
+        await next.catch(() => {});
       }
     } finally {
       await sql`ROLLBACK`.execute(conn).catch(() => {});
