@@ -5,8 +5,8 @@ export type { DemoAgency, DemoAgencyOptions } from './demo/demo-agency.ts';
 export { toAppError } from './errors.ts';
 export {
   keyStore,
-  oidcKeyMaterial,
   officerTokenKey,
+  oidcKeyMaterial,
   openConfiguredDatabase,
   openPlatform,
   type Platform,
