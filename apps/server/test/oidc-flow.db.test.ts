@@ -525,6 +525,33 @@ function suite(variant: 'sql' | 'redis') {
     expect([login.status, login.json.code]).toEqual([403, 'ERR_LEVEL_INSUFFICIENT']);
   });
 
+  it("never continues a provider session of one account with another account's identity session", async () => {
+    const rp = await registerRp(s, { name: 'Thư viện' });
+    const first = await s.login(citizen);
+    const asFirst = await authorize(s, rp, first.cookie);
+    const firstSub = (await exchange(rp, asFirst)).claims()?.sub;
+    // Someone else logs in to their own eID in the same browser: the provider's session (of the
+    // first citizen, who already consented to this RP) must not answer for them.
+    const other = await s.citizen({ level: 1 });
+    const second = await s.login(other);
+    const flow = await begin(rp, {}, { jar: asFirst.jar, cookie: second.cookie });
+    expect((await api(s, `/interactions/${flow.uid}`, second.cookie)).json.prompt).toBe('login');
+    const login = await api(s, `/interactions/${flow.uid}/login`, second.cookie, {});
+    expect(login.status, JSON.stringify(login.json)).toBe(200);
+    // The provider does not go on as the first citizen: it ends their session first (a
+    // self-submitting logout form), before the second citizen goes on with their own consent.
+    const resumed = await fetch(new URL(login.json.redirectTo as string, s.issuer), {
+      redirect: 'manual',
+      headers: { cookie: flow.jar.header(second.cookie) },
+    });
+    expect(resumed.status).toBe(200);
+    expect(resumed.headers.get('location')).toBeNull();
+    const form = await resumed.text();
+    expect(form.match(/action="([^"]+)"/)?.[1]).toBe(`${s.issuer}/oidc/session/end/confirm`);
+    expect(form).toMatch(/name="logout" value="yes"/);
+    expect(firstSub).toBeTruthy();
+  });
+
   it('re-checks the level at the consent step: a session that no longer reaches it cannot consent', async () => {
     const rp = await registerRp(s, { minLevel: 2, name: 'Bảo hiểm' });
     const holder = await s.citizen({ level: 2 });

@@ -133,6 +133,9 @@ describe(`relying parties and agencies as clients (${testDatabaseKind()})`, () =
       kind: 'service',
       authMethod: 'private_key_jwt',
       redirectUris: [],
+      postLogoutRedirectUris: [],
+      backchannelLogoutUri: null,
+      disabled: false,
       scopes: ['exchange.verify', 'exchange.lookup'],
       claims: [],
       minLevel: 1,
@@ -187,12 +190,36 @@ describe(`relying parties and agencies as clients (${testDatabaseKind()})`, () =
       ),
     ).toEqual(['ERR_OIDC_CLIENT_INVALID', 'the JWKS must hold public keys only']);
     expect(
+      await failure(
+        registerServiceClient(database.db, clock, {
+          clientId: 'ag-secret',
+          name: 'x',
+          jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] },
+          scopes: ['exchange.verify'],
+        }),
+      ),
+    ).toEqual([
+      'ERR_OIDC_CLIENT_INVALID',
+      'the JWKS must hold public keys only; keys must be EC, RSA or OKP',
+    ]);
+    expect(
       (
         await failure(
           registerServiceClient(database.db, clock, { clientId: 'ag-none', name: 'x', scopes: [] }),
         )
       )[0],
     ).toBe('ERR_OIDC_CLIENT_INVALID');
+    // Every scope must be an exchange scope, not just one of them.
+    expect(
+      await failure(
+        registerServiceClient(database.db, clock, {
+          clientId: 'ag-mixed',
+          name: 'x',
+          jwks,
+          scopes: ['exchange.verify', 'openid'],
+        }),
+      ),
+    ).toEqual(['ERR_OIDC_CLIENT_INVALID', 'a service client holds exchange scopes only']);
     for (const scope of ['openid', 'exchange.Verify', 'exchange.verify2', 'exchange.', 'xexchange.verify'])
       expect(
         await failure(

@@ -100,6 +100,9 @@ describe('what a relying party may register', () => {
       'javascript:alert(1)',
       'rp.example.vn/callback',
       'ftp://rp.example.vn/cb',
+      // Loopback is no exception for other schemes.
+      'ftp://localhost/cb',
+      'ws://127.0.0.1/cb',
     ])
       expect(accepts({ redirectUris: [uri] }), uri).toBe(false);
     expect(accepts({ redirectUris: [] })).toBe(false);
@@ -127,6 +130,9 @@ describe('what a relying party may register', () => {
       ClientRegistration.safeParse({ ...valid, jwks: { keys: [ecPrivate] } }).error?.issues[0]?.message,
     ).toBe('the JWKS must hold public keys only');
     expect(accepts({ jwks: { keys: [{ kty: 'oct' }] } })).toBe(false);
+    // Every key counts, not just one of them.
+    expect(accepts({ jwks: { keys: [jwk, ecPrivate] } })).toBe(false);
+    expect(accepts({ jwks: { keys: [jwk, { kty: 'oct' }] } })).toBe(false);
     expect(
       ClientRegistration.safeParse({ ...valid, jwks: { keys: [{ kty: 'x' }] } }).error?.issues[0]?.message,
     ).toBe('keys must be EC, RSA or OKP');
