@@ -7,9 +7,10 @@ import './records/records-i18n.ts';
 
 // The officer's change history in words: what a value was and became, never a code, a hash or a key.
 
+const fixedT = i18n.getFixedT as unknown as (language: string, namespace?: string) => unknown;
 const translators = (language: 'vi' | 'en') => ({
-  t: i18n.getFixedT(language) as unknown as TFunction,
-  rt: i18n.getFixedT(language, 'records') as unknown as RecordsT,
+  t: fixedT(language) as TFunction,
+  rt: fixedT(language, 'records') as RecordsT,
 });
 const { t, rt } = translators('vi');
 const change = (field: string, after: unknown, previous: Record<string, unknown> | null = null) =>
