@@ -45,6 +45,17 @@ describe('officer tokens', () => {
       role: 'officer',
     });
     expect(issued.expiresAt.toISOString()).toBe('2026-12-07T15:00:00.000Z');
+    const claims = JSON.parse(Buffer.from(issued.token.split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({
+      sub: 'cb-7',
+      unit: '01',
+      role: 'officer',
+      iss: 'dinhdanh',
+      aud: 'dinhdanh-officer',
+      iat: NOW.getTime() / 1000,
+      exp: NOW.getTime() / 1000 + 12 * 3600,
+    });
+    expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
     expect(await verifyOfficerToken(key, units, issued.token, NOW)).toEqual(issued.officer);
     const lastSecond = new Date(issued.expiresAt.getTime() - 1000);
     expect(await verifyOfficerToken(key, units, issued.token, lastSecond)).toEqual(issued.officer);
@@ -78,15 +89,16 @@ describe('officer tokens', () => {
       typ = 'officer+jwt',
       issuer = 'dinhdanh',
       audience = 'dinhdanh-officer',
-    ) =>
-      new SignJWT(claims)
+      subject: string | null = 'cb-1',
+    ) => {
+      const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', typ })
         .setIssuer(issuer)
         .setAudience(audience)
-        .setSubject('cb-1')
         .setIssuedAt(Math.floor(NOW.getTime() / 1000))
-        .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 60)
-        .sign(key);
+        .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 60);
+      return (subject === null ? jwt : jwt.setSubject(subject)).sign(key);
+    };
     expect(await outcome(() => verifyOfficerToken(key, units, 'not.a.token', NOW))).toEqual(notValid);
     expect(await verifyOfficerToken(key, units, await sign({ unit: '00004' }), NOW)).toMatchObject({
       officerId: 'cb-1',
@@ -97,6 +109,7 @@ describe('officer tokens', () => {
       await sign({ unit: '00004' }, 'officer+jwt', 'someone-else'),
       await sign({ unit: '00004' }, 'officer+jwt', 'dinhdanh', 'dinhdanh-citizen'),
       await sign({}),
+      await sign({ unit: '00004' }, 'officer+jwt', 'dinhdanh', 'dinhdanh-officer', null),
       await sign({ unit: 4 }),
       await sign({ unit: '99999' }),
     ])
@@ -136,6 +149,7 @@ describe('administrative units of officers', () => {
         'ERR_ADMIN_UNIT_UNKNOWN',
         `no 2025 province or commune with code ${code}`,
       ]);
+    expect(() => unitOf('99', units)).toThrow(expect.objectContaining({ extra: { unitCode: '99' } }));
   });
 
   it('bound what an officer may write: the country anything, a province its communes, a commune itself', () => {
