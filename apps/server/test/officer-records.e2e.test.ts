@@ -45,12 +45,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signIn(viewport = { width: 1280, height: 900 }): Promise<Page> {
+async function signIn(viewport = { width: 1280, height: 900 }, as = token): Promise<Page> {
   const page = await browser.newPage({ locale: 'vi-VN', viewport });
   await page.goto(`${server.baseUrl}/officer`);
-  await page.getByTestId('token-input').fill(token);
+  await page.getByTestId('token-input').fill(as);
   await page.getByTestId('sign-in-submit').click();
-  await expect.poll(() => page.getByTestId('officer-unit').textContent()).toContain('Hà Nội');
+  await page.getByTestId('officer-unit').waitFor();
   return page;
 }
 
@@ -260,6 +260,113 @@ describe('registry clerk (Chromium)', () => {
       'Police officer · Thành phố Hà Nội · officer code hn-clerk',
     );
     await expectNothingPersonal(page, person.id_number, person.full_name);
+    await page.close();
+  });
+
+  it('records a marriage, a divorce, a death, a guardian and a parent through their screens', async () => {
+    // A national officer, so the seeded people may live anywhere.
+    const person = async (where: ReturnType<typeof sql>) => {
+      const { rows } = await sql<{ id_number: string; full_name: string }>`
+        SELECT id_number, full_name FROM registry.person WHERE date_of_death IS NULL AND ${where}
+        ORDER BY id_number LIMIT 1`.execute(server.database.db);
+      if (!rows[0]) throw new Error('the seeded population has no such person');
+      return rows[0];
+    };
+    const man = await person(sql`sex = 'male' AND marital_status = 'single' AND date_of_birth < '2000-01-01'
+      AND father_id_number IS NULL AND mother_id_number IS NULL`);
+    const woman =
+      await person(sql`sex = 'female' AND marital_status = 'single' AND date_of_birth < '2000-01-01'
+      AND father_id_number IS NULL AND mother_id_number IS NULL`);
+    const ward = await person(sql`date_of_birth > '2012-01-01' AND guardian_id_number IS NULL`);
+    const fatherless = await person(sql`date_of_birth > '2008-01-01' AND father_id_number IS NULL`);
+    const father = await person(
+      sql`sex = 'male' AND date_of_birth < '1975-01-01' AND id_number <> ${man.id_number}`,
+    );
+
+    const page = await signIn(undefined, await server.token('VN', 'vn-clerk'));
+    const open = async (who: { id_number: string }) => {
+      await page.getByTestId('nav-search').click();
+      await page.getByTestId('id-lookup-input').fill(who.id_number);
+      await page.getByTestId('id-lookup-submit').click();
+      await expect.poll(() => page.getByTestId('person-id-number').textContent()).toBe(who.id_number);
+    };
+    /** Reviews, checks what the review shows, confirms and waits for the result. */
+    const reviewAndConfirm = async (shown: string[]) => {
+      await page.getByTestId('record-review').click();
+      const review = page.getByTestId('record-review-step');
+      await review.waitFor();
+      const text = (await review.textContent()) ?? '';
+      for (const expected of shown) expect(text).toContain(expected);
+      await page.getByTestId('record-confirm').click();
+      await page.getByTestId('record-result').waitFor();
+    };
+    const row = async (idNumber: string) =>
+      (
+        await sql<Record<string, string | null>>`
+          SELECT marital_status, spouse_id_number, date_of_death::text, guardian_id_number, father_id_number
+          FROM registry.person WHERE id_number = ${idNumber}`.execute(server.database.db)
+      ).rows[0]!;
+
+    // Marriage, from the man's page: he is filled in, the other party is typed.
+    await open(man);
+    await page.getByTestId('record-action-marriage').click();
+    await expect.poll(() => page.getByTestId('person-card-partyA').textContent()).toContain(man.full_name);
+    await page.getByTestId('field-partyB').fill(woman.id_number);
+    await expect.poll(() => page.getByTestId('person-card-partyB').textContent()).toContain(woman.full_name);
+    await page.getByTestId('field-marriageDate').fill('05/06/2024');
+    await reviewAndConfirm([
+      'Chưa kết hôn',
+      'Đã kết hôn',
+      `${woman.full_name} · ${woman.id_number}`,
+      '05/06/2024',
+    ]);
+    expect(await row(man.id_number)).toMatchObject({
+      marital_status: 'married',
+      spouse_id_number: woman.id_number,
+    });
+
+    // Divorce, from his page: the other party is his spouse, filled in.
+    await page.getByTestId('record-result-person').first().click();
+    await page.getByTestId('record-action-divorce').click();
+    await expect.poll(() => page.getByTestId('field-partyB').inputValue()).toBe(woman.id_number);
+    await page.getByTestId('field-divorceDate').fill('01/02/2025');
+    await reviewAndConfirm(['Đã kết hôn', 'Đã ly hôn']);
+    expect(await row(woman.id_number)).toMatchObject({ marital_status: 'divorced', spouse_id_number: null });
+
+    // A guardian for a minor, the woman.
+    await open(ward);
+    await page.getByTestId('record-action-guardianship').click();
+    await page.getByTestId('field-guardianIdNumber').fill(woman.id_number);
+    await page.getByTestId('field-startDate').fill('03/03/2025');
+    await reviewAndConfirm(['Người giám hộ', `${woman.full_name} · ${woman.id_number}`, '03/03/2025']);
+    expect(await row(ward.id_number)).toMatchObject({ guardian_id_number: woman.id_number });
+
+    // A father for a child without one. The form refuses a woman as father before any request.
+    await open(fatherless);
+    await page.getByTestId('record-action-parentage').click();
+    await page.getByTestId('field-role-father').check();
+    await page.getByTestId('field-parentIdNumber').fill(woman.id_number);
+    await page.getByTestId('field-recognitionDate').fill('10/11/2025');
+    await page.getByTestId('record-review').click();
+    await expect.poll(() => page.getByTestId('record-errors').textContent()).toBe('Có 1 thông tin cần sửa.');
+    await page.getByTestId('field-parentIdNumber').fill(father.id_number);
+    await expect
+      .poll(() => page.getByTestId('person-card-parentIdNumber').textContent())
+      .toContain(father.full_name);
+    await reviewAndConfirm(['Cha', `${father.full_name} · ${father.id_number}`, '10/11/2025']);
+    expect(await row(fatherless.id_number)).toMatchObject({ father_id_number: father.id_number });
+
+    // The man's death; his page then offers only a correction.
+    await open(man);
+    await page.getByTestId('record-action-death').click();
+    await page.getByTestId('field-dateOfDeath').fill('15/10/2025');
+    await reviewAndConfirm(['Ngày mất', '15/10/2025']);
+    expect(await row(man.id_number)).toMatchObject({ date_of_death: '2025-10-15' });
+    await page.getByTestId('record-result-person').first().click();
+    await expect
+      .poll(() => page.getByTestId('record-actions').getByRole('link').allTextContents())
+      .toEqual(['Điều chỉnh thông tin']);
+    await expectNothingPersonal(page, man.id_number, woman.id_number, man.full_name);
     await page.close();
   });
 
