@@ -26,6 +26,9 @@ const fields = Object.keys(correctableFields) as Field[];
 const bloodTypes = correctableFields.bloodType.options;
 const addressFields = new Set<Field>(['permanentAddress', 'currentResidence']);
 
+/** A correction and whose it is. */
+type Body = Correction & { field: Field; idNumber: string };
+
 interface Preview {
   person: Person;
   before: string;
@@ -54,17 +57,15 @@ export function CorrectionForm({ subjectId, onAgain }: RecordFormProps) {
   const [address, setAddress] = useState<AddressValue>({ ...useInitialUnit(), detail: '' });
   const person = subject.person.data;
   const addressText = useUnitText(address);
-  const { flow, errors, setErrors, justification, steps } = useRecordForm<
-    Correction & { field: Field },
-    Person,
-    Preview
-  >('correction', {
-    submit: (api, body) => {
-      const { idNumber, ...correction } = body as Correction & { field: Field; idNumber: string };
-      return api.post<Person>(registryPath('people', idNumber, 'corrections'), correction);
+  const { flow, errors, setErrors, justification, steps } = useRecordForm<Body, Person, Preview>(
+    'correction',
+    {
+      // The person goes in the path (the API's own), the correction in the body.
+      submit: (api, { idNumber, ...correction }) =>
+        api.post<Person>(registryPath('people', idNumber, 'corrections'), correction),
+      affected: (_body, result) => [result.idNumber],
     },
-    affected: (_body, result) => [result.idNumber],
-  });
+  );
 
   const newValue = (): unknown => {
     if (field === '') return undefined;
@@ -112,11 +113,7 @@ export function CorrectionForm({ subjectId, onAgain }: RecordFormProps) {
     setErrors(found);
     if (Object.keys(found).length > 0 || !checked.ok || !person || field === '')
       return focusFirstError(found);
-    flow.review({ ...checked.value, field, idNumber: person.idNumber } as Correction & { field: Field }, {
-      person,
-      before,
-      after,
-    });
+    flow.review({ ...checked.value, field, idNumber: person.idNumber }, { person, before, after });
   };
 
   return (
