@@ -1,7 +1,8 @@
 /**
  * The registry API's shapes as the console reads them. They mirror
- * `packages/registry/src/person/person.schema.ts`; the browser bundle does not import zod
- * schemas from server packages, so the shapes are repeated here as plain types.
+ * `packages/registry/src/person/person.schema.ts` as plain types, so reading a response costs
+ * the bundle nothing; the forms that write validate with the registry's own browser-safe
+ * schemas (`@dinhdanh/registry/schemas`, docs/adr/0010-package-subpath-exports.md).
  */
 
 export type Sex = 'male' | 'female';
