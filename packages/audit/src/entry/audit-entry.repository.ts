@@ -101,20 +101,26 @@ export function prepareAuditBatch(
 /**
  * The common-table expressions that insert a prepared batch entry (as `audit_inserted`), queue it
  * for the sequencer and insert its members into `audit.entry_member`, for a caller's statement as
- * with insertEntriesCte. Subject keys travel as one comma-joined text and the members' details as
+ * with insertEntriesCte; with `onlyIfAnyRowIn`, only when the caller's CTE of that name (written
+ * before these) yields a row. Subject keys travel as one comma-joined text and the members' details as
  * one newline-joined text (canonical JSON holds no raw newline): 10,000 members are three
  * parameters, not 30,000.
  */
-export function insertBatchEntryCte(batch: PreparedBatch) {
+export function insertBatchEntryCte(batch: PreparedBatch, options: { onlyIfAnyRowIn?: string } = {}) {
   const { entry, detailsJson, canonical } = batch.entry;
   const members = entry.members!;
   const legalBases = batch.legalBases.some((basis) => basis !== null) ? batch.legalBases : null;
+  // A caller's earlier CTE can decide, in the same statement, whether anything is written (the
+  // matching batch writes only while its worker still holds the job).
+  const guard = options.onlyIfAnyRowIn
+    ? sql`WHERE EXISTS (SELECT FROM ${sql.table(options.onlyIfAnyRowIn)})`
+    : sql``;
   return sql`audit_inserted AS (
         INSERT INTO audit.entry (recorded_at, actor_kind, actor_id, actor_unit, action, subject_key, purpose,
                                  legal_basis, details, canonical, members_count, members_root)
-        VALUES (${entry.recordedAt}::timestamptz, ${entry.actor.kind}, ${entry.actor.id}, ${entry.actor.unit},
-                ${entry.action}, NULL, ${entry.purpose}, ${entry.legalBasis}, ${detailsJson}::jsonb, ${canonical},
-                ${members.count}, decode(${members.root}, 'hex'))
+        SELECT ${entry.recordedAt}::timestamptz, ${entry.actor.kind}, ${entry.actor.id}, ${entry.actor.unit},
+               ${entry.action}, NULL, ${entry.purpose}, ${entry.legalBasis}, ${detailsJson}::jsonb, ${canonical},
+               ${members.count}::integer, decode(${members.root}, 'hex') ${guard}
         RETURNING id
       ), audit_queued AS (
         INSERT INTO audit.pending (entry_id) SELECT id FROM audit_inserted

@@ -338,6 +338,44 @@ describe('bulk matching', () => {
     expect(rows[0]).toEqual({ n: 4, people: 4 });
   });
 
+  it('writes nothing of a batch, report or audit entry, once another worker has taken the job over', async () => {
+    const file = everyStatusFile();
+    const job = await createMatchingJob(ctx, {
+      agency: tax,
+      purpose: TAX.code,
+      format: 'csv',
+      body: body(file.text),
+    });
+    const taken = await matchNextJob(ctx, {
+      batchSize: 3,
+      afterBatch: async (batchNo) => {
+        // After the first batch, the job passes to another worker (this one's lease ran out).
+        if (batchNo === 0)
+          await sql`UPDATE exchange.matching_job SET lease_owner = 'worker:other' WHERE job_id = ${job.jobId}`.execute(
+            database.db,
+          );
+      },
+    }).catch((error: unknown) => error);
+    expect(taken).toMatchObject({ code: 'ERR_CONFLICT' });
+    const { rows } = await sql<{ reports: number; entries: number; members: number }>`
+      SELECT (SELECT count(*)::int FROM exchange.matching_report r JOIN exchange.matching_job j USING (job_no)
+               WHERE j.job_id = ${job.jobId}) AS reports,
+             (SELECT count(*)::int FROM audit.entry WHERE details ->> 'jobId' = ${job.jobId}) AS entries,
+             (SELECT count(*)::int FROM audit.entry_member m JOIN audit.entry e ON e.id = m.entry_id
+               WHERE e.details ->> 'jobId' = ${job.jobId}) AS members`.execute(database.db);
+    // Only the first batch (three people found) was written.
+    expect(rows[0]).toEqual({ reports: 1, entries: 1, members: 3 });
+    expect(await getMatchingJob(ctx, tax.agencyId, job.jobId)).toMatchObject({ recordsDone: 3 });
+    // The other worker's lease runs out in turn; the job resumes after the batch written.
+    await sql`UPDATE exchange.matching_job SET lease_until = ${new Date(T0.getTime() - 1)}
+               WHERE job_id = ${job.jobId}`.execute(database.db);
+    expect(await matchNextJob(ctx, { batchSize: 3 })).toMatchObject({ jobId: job.jobId, status: 'done' });
+    const { rows: after } = await sql<{ members: number }>`
+      SELECT count(*)::int AS members FROM audit.entry_member m JOIN audit.entry e ON e.id = m.entry_id
+       WHERE e.details ->> 'jobId' = ${job.jobId}`.execute(database.db);
+    expect(after[0]!.members).toBe(4);
+  });
+
   it('keeps jobs to their agency; the report waits for the end', async () => {
     const job = await createMatchingJob(ctx, {
       agency: tax,

@@ -249,20 +249,17 @@ export interface BatchWrite {
 
 /**
  * One batch's report, its audit entry and the job's checkpoint, in one statement (so one
- * transaction): all or nothing. Returns false when the job is no longer this worker's (its
- * lease ran out and another took over) — nothing is then written.
+ * transaction, and one round trip): all or nothing. Returns false when the job is no longer this
+ * worker's (its lease ran out and another took over) — the checkpoint's update then matches no
+ * row, and the report and audit entry, written only for a row it returns, are not written either.
  */
 export async function writeBatch(db: Db, batch: BatchWrite): Promise<boolean> {
-  return db
-    .transaction()
-    .execute(async (trx) => {
-      const audit = batch.audit ? sql`${insertBatchEntryCte(batch.audit)},` : sql``;
-      const c = batch.counts;
-      const { rows } = await sql<{ job_no: number }>`
-      WITH ${audit} report_written AS (
-        INSERT INTO exchange.matching_report (job_no, batch_no, first_line, last_line, body)
-        VALUES (${batch.jobNo}, ${batch.batchNo}, ${batch.firstLine}, ${batch.lastLine}, ${batch.body})
-      )
+  const c = batch.counts;
+  const audit = batch.audit
+    ? sql`, ${insertBatchEntryCte(batch.audit, { onlyIfAnyRowIn: 'checkpointed' })}`
+    : sql``;
+  const { rows } = await sql<{ job_no: number }>`
+    WITH checkpointed AS (
       UPDATE exchange.matching_job
          SET records_done = records_done + ${batch.records}, matched = matched + ${c.matched},
              mismatched = mismatched + ${c.mismatched}, not_found = not_found + ${c.not_found},
@@ -272,17 +269,14 @@ export async function writeBatch(db: Db, batch: BatchWrite): Promise<boolean> {
              lease_until = ${batch.leaseUntil}
        WHERE job_no = ${batch.jobNo} AND lease_owner = ${batch.owner} AND status = 'matching'
          AND checkpoint_line = ${batch.previousCheckpoint}
-      RETURNING job_no`.execute(trx);
-      if (rows.length === 0) throw new LeaseLost();
-      return true;
-    })
-    .catch((error) => {
-      if (error instanceof LeaseLost) return false;
-      throw error;
-    });
+      RETURNING job_no
+    ), report_written AS (
+      INSERT INTO exchange.matching_report (job_no, batch_no, first_line, last_line, body)
+      SELECT job_no, ${batch.batchNo}, ${batch.firstLine}, ${batch.lastLine}, ${batch.body} FROM checkpointed
+    )${audit}
+    SELECT job_no FROM checkpointed`.execute(db);
+  return rows.length > 0;
 }
-
-class LeaseLost extends Error {}
 
 export async function markDone(db: Db, jobNo: number, owner: string, now: Date, retentionMs: number) {
   return db.transaction().execute(async (trx) => {
