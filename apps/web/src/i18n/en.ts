@@ -45,7 +45,8 @@ export const en: Strings<typeof vi> = {
     demo: {
       title: 'Try it with the demo data',
       badge: 'Development mode',
-      intro: 'This installation runs on a synthetic demo population, not real people. On start, npm start prints a demo person (ID number, name, date of birth, phone) and a supervisor’s access token in the terminal.',
+      intro:
+        'This installation runs on a synthetic demo population, not real people. On start, npm start prints a demo person (ID number, name, date of birth, phone) and a supervisor’s access token in the terminal.',
       register: 'with the demo person’s details; face photo: any JPEG or PNG image.',
       outbox: 'The codes “sent by SMS” are here:',
       outboxLink: 'development SMS outbox',

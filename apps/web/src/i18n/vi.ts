@@ -41,7 +41,8 @@ export const vi = {
     demo: {
       title: 'Dùng thử với dữ liệu mẫu',
       badge: 'Chế độ phát triển',
-      intro: 'Hệ thống đang chạy với dân số mẫu tổng hợp, không phải người thật. Khi khởi động, lệnh npm start in ra cửa sổ dòng lệnh một người mẫu (số định danh, họ tên, ngày sinh, số điện thoại) và mã truy cập của cán bộ giám sát.',
+      intro:
+        'Hệ thống đang chạy với dân số mẫu tổng hợp, không phải người thật. Khi khởi động, lệnh npm start in ra cửa sổ dòng lệnh một người mẫu (số định danh, họ tên, ngày sinh, số điện thoại) và mã truy cập của cán bộ giám sát.',
       register: 'với thông tin của người mẫu; ảnh khuôn mặt: một ảnh JPEG hoặc PNG bất kỳ.',
       outbox: 'Mã xác thực “gửi qua SMS” ở đây:',
       outboxLink: 'hộp thư SMS thử nghiệm',
