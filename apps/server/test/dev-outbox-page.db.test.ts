@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(async () => test?.close());
 
 describe('/dev/outbox (development)', () => {
-  it('shows the messages the development gateway kept, newest first, escaped', async () => {
+  it('shows the messages the development gateway kept, newest first, escaped, with a link to refresh', async () => {
     expect((await test.app.inject('/dev/outbox')).body).toContain('Chưa có tin nhắn nào');
     await test.identity.sms.send({
       to: '0912345678',
@@ -26,6 +26,10 @@ describe('/dev/outbox (development)', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.body).toContain('Hộp thư SMS thử nghiệm');
+    // No timed refresh (WCAG 2.2.1); a link reloads the page instead.
+    expect(page.body).not.toMatch(/http-equiv="refresh"/i);
+    expect(page.body).not.toContain('tự làm mới sau 5 giây');
+    expect(page.body).toMatch(/<a href="\/dev\/outbox"[^>]*>Làm mới <span lang="en">\/ Refresh<\/span><\/a>/);
     expect(page.body).toContain('222222 &lt;b&gt;');
     expect(page.body.indexOf('222222')).toBeLessThan(page.body.indexOf('111111'));
   });

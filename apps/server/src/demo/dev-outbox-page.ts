@@ -19,8 +19,10 @@ const timeFormat = new Intl.DateTimeFormat('vi-VN', {
 
 /**
  * Development only: `/dev/outbox`, the messages the development SMS gateway "sent", as a page a
- * person can read while trying the demo (newest first, refreshed every 5 s). The JSON form stays
- * at /api/identity/v1/dev/outbox. Never mounted in production: the outbox itself is refused there.
+ * person can read while trying the demo (newest first). It does not refresh itself — a timed
+ * refresh takes the reader's place and focus away (WCAG 2.2.1) and the CSP allows no inline
+ * script — so a plain link reloads it. The JSON form stays at /api/identity/v1/dev/outbox. Never
+ * mounted in production: the outbox itself is refused there.
  */
 export function devOutboxPage(app: FastifyInstance, identity: IdentityContext): void {
   if (!identity.devOutbox || !(identity.sms instanceof DevelopmentSmsGateway)) return;
@@ -38,13 +40,14 @@ export function devOutboxPage(app: FastifyInstance, identity: IdentityContext): 
       .header('cache-control', 'no-store')
       .send(`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="5"><title>Hộp thư SMS thử nghiệm — dinhdanh</title>
+<title>Hộp thư SMS thử nghiệm — dinhdanh</title>
 <style>body{font-family:system-ui,sans-serif;margin:1rem;max-width:60rem}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:.5rem;text-align:left;vertical-align:top}th{background:#f4f4f4}
 .note{background:#fff4d6;border-left:4px solid #d99a00;padding:.5rem 1rem}</style></head>
 <body><main><h1>Hộp thư SMS thử nghiệm <small lang="en">/ development SMS outbox</small></h1>
-<p class="note">Chỉ có ở chế độ phát triển: tin nhắn không được gửi đi mà được ghi lại ở đây (tự làm mới sau 5 giây).
-<span lang="en">Development mode only: messages are not sent but kept here (refreshes every 5 s).</span></p>
+<p class="note">Chỉ có ở chế độ phát triển: tin nhắn không được gửi đi mà được ghi lại ở đây.
+<span lang="en">Development mode only: messages are not sent but kept here.</span></p>
+<p><a href="/dev/outbox" data-testid="dev-outbox-refresh">Làm mới <span lang="en">/ Refresh</span></a></p>
 ${
   messages.length === 0
     ? '<p>Chưa có tin nhắn nào. <span lang="en">No messages yet.</span></p>'
