@@ -68,6 +68,7 @@ import Fastify, {
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { actorDirectory } from './actor-directory.ts';
+import { apiDocsUi } from './api-docs.ts';
 import { devOutboxPage } from './demo/dev-outbox-page.ts';
 import { sendProblem, toAppError } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -246,7 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, apiDocsUi);
 
   const metrics = registerMetrics(app);
   installRequestGuards(app, {
