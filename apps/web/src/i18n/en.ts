@@ -68,6 +68,8 @@ export const en: Strings<typeof vi> = {
     back: 'Back',
     working: 'Working…',
     cancel: 'Cancel',
+    close: 'Close',
+    clearFile: 'Remove the chosen file',
     datePlaceholder: 'dd/mm/yyyy',
     dateHint: 'Day/month/year, e.g. 03/05/1984.',
   },
@@ -388,6 +390,7 @@ export const en: Strings<typeof vi> = {
   register: {
     title: 'Register a level 1 electronic identity account',
     stepOf: 'Step {{n}} of {{total}}: {{name}}',
+    progress: 'Registration progress',
     steps: {
       details: 'Your details',
       code: 'Verification code',

@@ -64,6 +64,8 @@ export const vi = {
     back: 'Quay lại',
     working: 'Đang xử lý…',
     cancel: 'Hủy',
+    close: 'Đóng',
+    clearFile: 'Bỏ tệp đã chọn',
     datePlaceholder: 'dd/mm/yyyy',
     dateHint: 'Ngày/tháng/năm, ví dụ 03/05/1984.',
   },
@@ -384,6 +386,7 @@ export const vi = {
   register: {
     title: 'Đăng ký tài khoản định danh điện tử mức 1',
     stepOf: 'Bước {{n}}/{{total}}: {{name}}',
+    progress: 'Tiến độ đăng ký',
     steps: {
       details: 'Thông tin công dân',
       code: 'Mã xác thực',

@@ -308,12 +308,12 @@ export function RegisterPage() {
             {t('register.title')}
           </PageTitle>
           <Stack gap={4}>
-            <Text size="sm" fw={500} id="register-progress-label" data-testid="register-step">
+            <Text size="sm" fw={500} data-testid="register-step">
               {t('register.stepOf', { n: index + 1, total: steps.length, name: t(`register.steps.${step}`) })}
             </Text>
             <Progress
               value={((index + 1) / steps.length) * 100}
-              aria-labelledby="register-progress-label"
+              aria-label={t('register.progress')}
               size="sm"
             />
           </Stack>
