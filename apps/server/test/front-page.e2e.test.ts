@@ -1,20 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Database, openDatabase } from '@dinhdanh/db';
-import { freePort } from '@dinhdanh/db/testing';
-import { readOutbox } from '@dinhdanh/identity';
-import { createLogger, fixedClock, loadConfig } from '@dinhdanh/kernel';
-import { ephemeralProviderKeys } from '@dinhdanh/oidc';
-import { AdminUnits, issueOfficerToken, seedPopulation } from '@dinhdanh/registry';
-import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
+import { fixedClock } from '@dinhdanh/kernel';
+import { issueOfficerToken } from '@dinhdanh/registry';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.ts';
-import { prepareDatabase } from '../src/platform.ts';
 import { launchChromium } from './e2e-browser.ts';
-import { captureJpeg } from './identity-helpers.ts';
+import {
+  type BrowserTestServer,
+  type Citizen,
+  lastCode,
+  selfRegisteredCitizens,
+  startBrowserTestServer,
+} from './e2e-server.ts';
 
 // What a newcomer meets first, in a real browser (Debian chromium) against the real server: the
 // front page sends each audience to a page that exists, in both languages and at phone and
@@ -28,89 +24,27 @@ const PASSWORD = 'trống đồng đông sơn ngàn năm';
 // 03:00 UTC is 10:00 in Vietnam on 23/11/2026: a day after the 12th, so dd/mm and mm/dd differ.
 const NOW = '2026-11-23T03:00:00Z';
 
-let app: FastifyInstance;
+let server: BrowserTestServer;
 let browser: Browser;
 let baseUrl: string;
-let database: Database;
-let workDir: string;
-let outboxFile: string;
-let citizen: { idNumber: string; fullName: string; phone: string };
-
-async function lastCode(phone: string): Promise<string> {
-  const national = phone.replace(/^\+84/, '0');
-  const message = (await readOutbox(outboxFile, 100))
-    .filter((item) => item.to.replace(/^\+84/, '0') === national)
-    .at(-1);
-  const code = message?.text.match(/\b(\d{6})\b/)?.[1];
-  if (!code) throw new Error('no code in the outbox');
-  return code;
-}
+let citizen: Citizen;
 
 beforeAll(async () => {
-  database = await openDatabase({});
-  await prepareDatabase(database);
-  await seedPopulation(database, { people: 60, seed: 11 });
-  const units = await AdminUnits.load(database.db);
-  const key = new Uint8Array(32).fill(7);
-  const port = await freePort();
-  baseUrl = `http://localhost:${port}`;
-  workDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-front-e2e-'));
-  outboxFile = path.join(workDir, 'outbox.ndjson');
-  app = await buildApp({
-    config: loadConfig({
-      DINHDANH_MODE: 'test',
-      DINHDANH_ISSUER: baseUrl,
-      DINHDANH_KEYS_DIR: path.join(workDir, 'keys'),
-    }),
-    database,
-    units,
-    officerTokenKey: key,
-    subjectSecret: new Uint8Array(32).fill(9),
-    identity: { outboxFile, webauthn: { rpID: 'localhost', origin: baseUrl, rpName: 'dinhdanh' } },
-    logger: createLogger('silent'),
-    clock: fixedClock(NOW),
-    oidc: {
-      signingKeys: ephemeralProviderKeys(),
-      cookieKey: new Uint8Array(32).fill(3),
-      pairwiseKey: new Uint8Array(32).fill(4),
-      demoRelyingParty: { keysDir: path.join(workDir, 'demo-rp') },
-    },
-  });
-  await app.listen({ host: '127.0.0.1', port });
-
+  server = await startBrowserTestServer({ people: 60, seed: 11, clock: fixedClock(NOW) });
+  baseUrl = server.baseUrl;
   // A seeded adult with a phone and a portrait registers herself (the citizen acts on her own
   // account), then an officer of a commune reads her record: two actors the log must name.
-  const { rows } = await sql<{ id_number: string; full_name: string; date_of_birth: string; phone: string }>`
-    SELECT id_number, full_name, date_of_birth::text AS date_of_birth, phone FROM registry.person
-    WHERE phone IS NOT NULL AND date_of_death IS NULL AND biometrics ? 'face'
-      AND date_of_birth < DATE '2000-01-01'
-    ORDER BY id_number LIMIT 1`.execute(database.db);
-  const row = rows[0]!;
-  citizen = { idNumber: row.id_number, fullName: row.full_name, phone: row.phone };
-  const post = (url: string, payload: object) =>
-    app.inject({ method: 'POST', url: `/api/identity/v1${url}`, payload });
-  const started = await post('/registrations', {
-    idNumber: row.id_number,
-    fullName: row.full_name,
-    dateOfBirth: row.date_of_birth,
-    phone: row.phone,
-  });
-  expect(started.statusCode, started.body).toBe(201);
-  const { registrationId } = started.json() as { registrationId: string };
-  for (const [step, payload] of [
-    ['otp', { code: await lastCode(row.phone) }],
-    ['face', { image: captureJpeg }],
-    ['complete', { password: PASSWORD }],
-  ] as const) {
-    const answer = await post(`/registrations/${registrationId}/${step}`, payload);
-    expect(answer.statusCode, answer.body).toBeLessThan(300);
-  }
+  [citizen] = (await selfRegisteredCitizens(server, 1, PASSWORD)) as [Citizen];
   const officer = (
-    await issueOfficerToken(key, units, { unit: '00004', officerId: 'cb-0042', now: new Date(NOW) })
+    await issueOfficerToken(server.officerTokenKey, server.units, {
+      unit: '00004',
+      officerId: 'cb-0042',
+      now: new Date(NOW),
+    })
   ).token;
-  const read = await app.inject({
+  const read = await server.app.inject({
     method: 'GET',
-    url: `/api/registry/v1/people/${row.id_number}`,
+    url: `/api/registry/v1/people/${citizen.idNumber}`,
     headers: { authorization: `Bearer ${officer}` },
   });
   expect(read.statusCode, read.body).toBe(200);
@@ -119,13 +53,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-  } finally {
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  }
+  await browser?.close();
+  await server?.close();
 });
 
 const NOT_FOUND = 'Không tìm thấy trang';
@@ -149,6 +78,11 @@ async function opens(ctx: BrowserContext, url: string): Promise<{ status: number
   const page = await ctx.newPage();
   try {
     const response = await page.goto(url, { waitUntil: 'networkidle' });
+    // Client-rendered pages (the web app, Swagger UI once it has read the OpenAPI document) may
+    // still be drawing when the network goes quiet: give them a few seconds to show some text.
+    await page
+      .waitForFunction(() => (document.body.textContent ?? '').trim().length > 20, null, { timeout: 5_000 })
+      .catch(() => undefined);
     const text = (await page.locator('body').textContent()) ?? '';
     return { status: response?.status() ?? 0, text };
   } finally {
@@ -211,7 +145,7 @@ describe("citizen's access log (Chromium)", () => {
     await page.getByTestId('login-password').fill(PASSWORD);
     await page.getByTestId('login-submit').click();
     await page.getByTestId('login-code').waitFor();
-    await page.getByTestId('login-code').fill(await lastCode(citizen.phone));
+    await page.getByTestId('login-code').fill(await lastCode(server.outboxFile, citizen.phone));
     await page.getByTestId('login-code-submit').click();
     await page.getByTestId('wallet-account-name').waitFor();
     return page;
