@@ -3,7 +3,8 @@ import type { Database } from '@dinhdanh/db';
 import { testDatabase, testDatabaseKind } from '@dinhdanh/db/testing';
 import { AppError, createLogger, fixedClock, jwsSigner } from '@dinhdanh/kernel';
 import type { FastifyRequest } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { listUsage } from '../agency/agency.repository.ts';
 import type { Agency, ExchangeScope } from '../agency/agency.schema.ts';
 import { disableAgency, registerAgency } from '../agency/agency.service.ts';
 import { agencyAuthenticator } from './agency-authenticator.ts';
@@ -293,7 +294,10 @@ describe(`agency authentication (${testDatabaseKind()})`, () => {
         throw new Error('store down');
       },
     });
-    await expect(broken(call(), 'exchange.lookup', 1)).rejects.toThrow('store down');
+    // Passed on as it is: not turned into a 401.
+    const error = await broken(call(), 'exchange.lookup', 1).catch((thrown: unknown) => thrown);
+    expect(error).not.toBeInstanceOf(AppError);
+    expect((error as Error).message).toBe('store down');
   });
 
   it('grants the scopes the token carries and the agency holds; without a scope, all the agency holds', async () => {
@@ -321,6 +325,85 @@ describe(`agency authentication (${testDatabaseKind()})`, () => {
       'ERR_EXCHANGE_SCOPE',
       'the token lacks exchange.match',
     ]);
+  });
+
+  it("uses only the provider's P-256 and RSA keys, each for its own algorithm and by its kid", async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const auth = newAuthenticator({
+      providerKeys: [
+        { ...provider.publicKey.export({ format: 'jwk' }), kid: 'p1' },
+        { ...rsa.privateKey.export({ format: 'jwk' }), kid: 'rsa1' },
+        // Curves and algorithms the exchange does not take: ignored, not an error.
+        { ...p384.publicKey.export({ format: 'jwk' }), kid: 'p384' },
+        { ...retired.publicKey.export({ format: 'jwk' }), kid: 'r1', alg: 'PS256' },
+        { kty: 'OKP', crv: 'P-256', x: 'AAAA', kid: 'odd' },
+      ],
+    });
+    const signed = (alg: 'ES256' | 'PS256', key: KeyObject, kid: string) =>
+      jwsSigner({ alg, key, kid }, { typ: 'at+jwt' }).sign({
+        iss: ISSUER,
+        aud: AUDIENCE,
+        client_id: agency.agencyId,
+        cnf: { jkt: JKT },
+        exp: seconds() + 300,
+      });
+    const send = (token: string) =>
+      outcome(
+        request({ authorization: `DPoP ${token}`, dpop: dpopProof(token) }),
+        'exchange.lookup',
+        1,
+        auth,
+      );
+    expect((await send(signed('PS256', rsa.privateKey, 'rsa1')))[0]).toBe('ok');
+    expect((await send(signed('ES256', provider.privateKey, 'p1')))[0]).toBe('ok');
+    expect(await send(signed('ES256', retired.privateKey, 'r1'))).toEqual([
+      'ERR_UNAUTHENTICATED',
+      'JWS rejected: unknown_key',
+    ]);
+    expect(await send(signed('ES256', provider.privateKey, 'rsa1'))).toEqual([
+      'ERR_UNAUTHENTICATED',
+      'JWS rejected: algorithm',
+    ]);
+  });
+
+  it('counts usage under the operation, the scope without its prefix', async () => {
+    const fresh = await register('Đếm theo thao tác');
+    const own = new UsageMeter({ db: database.db, clock, logger: createLogger('silent') });
+    const auth = newAuthenticator({ meter: own });
+    expect((await outcome(call({ client_id: fresh.agencyId }), 'exchange.verify', 3, auth))[0]).toBe('ok');
+    await own.flush();
+    const today = clock.now().toISOString().slice(0, 10);
+    expect(await listUsage(database.db, { agencyId: fresh.agencyId, days: 1, today })).toEqual([
+      { agencyId: fresh.agencyId, day: today, operation: 'verify', count: 3 },
+    ]);
+  });
+
+  it('sees a disabled agency within seconds, and forgets proof ids once no proof could be fresh', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const soon = await register('Sắp giải thể');
+      const auth = newAuthenticator();
+      expect((await outcome(call({ client_id: soon.agencyId }), 'exchange.lookup', 1, auth))[0]).toBe('ok');
+      await disableAgency({ db: database.db, clock }, soon.agencyId);
+      vi.setSystemTime(Date.now() + 5_001);
+      expect(await outcome(call({ client_id: soon.agencyId }), 'exchange.lookup', 1, auth)).toEqual([
+        'ERR_UNAUTHENTICATED',
+        'unknown or disabled agency',
+      ]);
+      // A proof id is remembered for 130 s of the process's time (twice the proof's age, and 10 s).
+      const t = accessToken();
+      const proof = dpopProof(t);
+      const again = () =>
+        outcome(request({ authorization: `DPoP ${t}`, dpop: proof }), 'exchange.lookup', 1, auth);
+      expect((await again())[0]).toBe('ok');
+      vi.setSystemTime(Date.now() + 129_000);
+      expect(await again()).toEqual(['ERR_UNAUTHENTICATED', 'the proof was used before']);
+      vi.setSystemTime(Date.now() + 1_001);
+      expect((await again())[0]).toBe('ok');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses an unknown agency and a disabled one', async () => {

@@ -124,7 +124,15 @@ describe('DPoP proofs', () => {
     const p384 = keyOf('ES256', generateKeyPairSync('ec', { namedCurve: 'P-384' }));
     const ed448 = generateKeyPairSync('ed448').publicKey.export({ format: 'jwk' });
     const x25519 = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' });
-    for (const jwk of [p384.jwk, ed448, x25519, { kty: 'oct' }])
+    for (const jwk of [
+      p384.jwk,
+      ed448,
+      x25519,
+      { kty: 'oct' },
+      // A curve name under another key type is not that curve.
+      { kty: 'OKP', crv: 'P-256', x: ec.jwk.x },
+      { kty: 'EC', crv: 'Ed25519', x: ed.jwk.x, y: ec.jwk.y },
+    ])
       expect(outcome(proof(ec, {}, { jwk })), JSON.stringify(jwk).slice(0, 40)).toEqual([
         'algorithm',
         'the proof key must be P-256, RSA or Ed25519',
