@@ -188,13 +188,21 @@ describe('agencies over client credentials + DPoP', () => {
       idNumber: person.idNumber,
       fields: { phone: '0912345678' },
     });
-    expect([phone.status, phone.json.code]).toEqual([403, 'ERR_EXCHANGE_FIELD_NOT_ALLOWED']);
+    expect([phone.status, phone.json.code, phone.json.detail]).toEqual([
+      403,
+      'ERR_EXCHANGE_FIELD_NOT_ALLOWED',
+      `"phone" is not in the policy of ${TAX.code}`,
+    ]);
     const purpose = await agency.call('POST', '/verifications', {
       purpose: 'police.investigation',
       idNumber: person.idNumber,
       fields: { fullName: 'x' },
     });
-    expect([purpose.status, purpose.json.code]).toEqual([403, 'ERR_EXCHANGE_PURPOSE']);
+    expect([purpose.status, purpose.json.code, purpose.json.detail]).toEqual([
+      403,
+      'ERR_EXCHANGE_PURPOSE',
+      'purpose "police.investigation" is not granted',
+    ]);
     const big = await agency.call('POST', '/verifications', {
       purpose: TAX.code,
       records: Array.from({ length: 1001 }, () => ({ idNumber: person.idNumber, fields: { sex: 'female' } })),
@@ -215,6 +223,12 @@ describe('agencies over client credentials + DPoP', () => {
     expect(tax.json.fields.fullName).toBe('Nguyễn Thị Phương Thảo');
     expect(tax.json.basis).toEqual({ kind: 'legal_basis', text: TAX.legalBasis });
 
+    const nobody = await agency.call('GET', `/people/001099000001?purpose=${TAX.code}`);
+    expect([nobody.status, nobody.json.code, nobody.json.detail]).toEqual([
+      404,
+      'ERR_NOT_FOUND',
+      'no person with this ID number',
+    ]);
     const refused = await agency.call('GET', `/people/${person.idNumber}?purpose=${LOAN.code}`);
     expect([refused.status, refused.json.code]).toEqual([403, 'ERR_EXCHANGE_NO_LEGAL_BASIS']);
 
@@ -258,6 +272,11 @@ describe('agencies over client credentials + DPoP', () => {
     expect(byAgency.map((entry) => entry.action)).toEqual(
       expect.arrayContaining(['exchange.person.verified', 'exchange.person.looked_up']),
     );
+    // A verification under a purpose with a legal basis is recorded under it, naming the fields compared.
+    const verified = byAgency.filter((entry) => entry.action === 'exchange.person.verified');
+    expect(verified.length).toBeGreaterThan(0);
+    expect(verified.every((entry) => entry.legalBasis === TAX.legalBasis)).toBe(true);
+    expect(verified.map((entry) => entry.details.fields)).toContainEqual(['fullName', 'dateOfBirth', 'sex']);
     const lookups = byAgency.filter((entry) => entry.action === 'exchange.person.looked_up');
     expect(lookups.map((entry) => entry.purpose)).toEqual([
       `${LOAN.description} (${LOAN.code})`,
