@@ -200,6 +200,30 @@ describe(`the verifier catches tampering (${testDatabaseKind()})`, () => {
     });
   });
 
+  it('a checkpoint row whose stored root is not the one its note signs', async () => {
+    await buildLog();
+    await tamper(`UPDATE audit.checkpoint SET root_hash = sha256('x') WHERE tree_size = 12`);
+    expect((await verifyLog(database, publicKeys)).firstProblem).toEqual({
+      kind: 'checkpoint-mismatch',
+      treeSize: 12,
+      message: 'checkpoint 12: the stored size or root differs from the signed note',
+    });
+  });
+
+  it('a checkpoint kept outside that is not signed by the log', async () => {
+    await buildLog();
+    const { rows } = await sql<{
+      note: string;
+    }>`SELECT note FROM audit.checkpoint WHERE tree_size = 12`.execute(database.db);
+    const good = rows[0]!.note;
+    expect((await verifyLog(database, publicKeys, { externalCheckpoints: [good] })).ok).toBe(true);
+    const forged = good.replace('\n12\n', '\n13\n');
+    const result = await verifyLog(database, publicKeys, { externalCheckpoints: [good, forged] });
+    expect(result.ok).toBe(false);
+    expect(result.firstProblem).toMatchObject({ kind: 'checkpoint-signature' });
+    expect(result.firstProblem?.message).toMatch(/^external checkpoint #2: /);
+  });
+
   it('a checkpoint signed by a key that is not the log’s', async () => {
     await buildLog();
     const stranger = new StaticKeyStore({}, { 'audit-checkpoint': [new Uint8Array(32).fill(5)] });
