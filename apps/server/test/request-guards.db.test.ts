@@ -24,7 +24,11 @@ describe('request guards', () => {
         }),
     });
     const slow = [test.app.inject('/test/slow'), test.app.inject('/test/slow')];
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Both slow requests in progress before the third arrives (a loaded machine may take a while).
+    for (let i = 0; i < 100; i++) {
+      if (/^dinhdanh_http_requests_in_flight 2$/m.test((await test.app.inject('/metrics')).body)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const shed = await test.app.inject('/test/slow');
     expect(shed.statusCode).toBe(503);
     expect(shed.headers['retry-after']).toBe('2');
@@ -43,12 +47,14 @@ describe('request guards', () => {
 
   it('answers a request past its deadline with 503 ERR_DEADLINE_EXCEEDED; reads and writes have their own deadlines', async () => {
     const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Margins wide enough for a loaded machine: the handlers take 1.5 s, a read's deadline is
+    // 0.3 s, a write's 10 s.
     const slowly = async () => {
-      await wait(500);
+      await wait(1_500);
       return { ok: true };
     };
     test = await createTestApp({
-      env: { DINHDANH_REQUEST_DEADLINE_MS: '200', DINHDANH_WRITE_DEADLINE_MS: '1000' },
+      env: { DINHDANH_REQUEST_DEADLINE_MS: '300', DINHDANH_WRITE_DEADLINE_MS: '10000' },
       routes: (app) => {
         app.get('/test/read', slowly);
         app.post('/test/write', slowly);
@@ -58,7 +64,8 @@ describe('request guards', () => {
     const started = Date.now();
     const late = await test.app.inject('/test/read');
     expect(late.statusCode).toBe(503);
-    expect(Date.now() - started).toBeLessThan(450);
+    // Answered by the deadline, well before the handler finished.
+    expect(Date.now() - started).toBeLessThan(1_400);
     expect(late.headers['retry-after']).toBe('2');
     expect(late.json()).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
     expect((await test.app.inject({ method: 'POST', url: '/test/write' })).statusCode).toBe(200);
