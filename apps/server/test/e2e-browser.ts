@@ -9,11 +9,12 @@ import { type Browser, chromium } from 'playwright-core';
  *
  * Everything the browser writes to the temporary folder — Playwright's profile and artifacts,
  * chromium's own `org.chromium.*` folders — goes to one `dinhdanh-chromium-*` folder, removed when
- * the browser closes or disconnects, or when the test process exits without closing it.
+ * the browser is closed, or when the test process exits without closing it.
  */
 export async function launchChromium(): Promise<Browser> {
   const tempDir = mkdtempSync(path.join(tmpdir(), 'dinhdanh-chromium-'));
-  const remove = () => rmSync(tempDir, { recursive: true, force: true });
+  // Retried: chromium may still be writing there while it shuts down.
+  const remove = () => rmSync(tempDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   process.once('exit', remove);
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
@@ -43,9 +44,16 @@ export async function launchChromium(): Promise<Browser> {
     if (previousTmpdir === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmpdir;
   }
-  browser.once('disconnected', () => {
-    remove();
-    process.off('exit', remove);
-  });
+  // After close() has resolved the browser has exited and Playwright has removed its own folders
+  // (the 'disconnected' event comes earlier, while chromium may still write to the folder).
+  const close = browser.close.bind(browser);
+  browser.close = async (...args: Parameters<Browser['close']>) => {
+    try {
+      await close(...args);
+    } finally {
+      remove();
+      process.off('exit', remove);
+    }
+  };
   return browser;
 }
