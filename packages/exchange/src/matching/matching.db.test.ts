@@ -376,28 +376,6 @@ describe('bulk matching', () => {
     expect(after[0]!.members).toBe(4);
   });
 
-  it('prepares the same audit entries in a worker thread as in the main thread', async () => {
-    const roots = async (auditWorker: 'always' | 'never') => {
-      const file = everyStatusFile();
-      const job = await createMatchingJob(ctx, {
-        agency: tax,
-        purpose: TAX.code,
-        format: 'csv',
-        body: body(file.text),
-      });
-      await matchNextJob(ctx, { batchSize: 3, auditWorker });
-      const { rows } = await sql<{ canonical: string }>`
-        SELECT canonical FROM audit.entry WHERE details ->> 'jobId' = ${job.jobId} ORDER BY id`.execute(
-        database.db,
-      );
-      return rows.map((row) => JSON.parse(row.canonical).members);
-    };
-    const inWorker = await roots('always');
-    expect(inWorker).toHaveLength(2);
-    expect(inWorker[0]).toMatchObject({ count: 3 });
-    expect(await roots('never')).toEqual(inWorker);
-  });
-
   it('keeps jobs to their agency; the report waits for the end', async () => {
     const job = await createMatchingJob(ctx, {
       agency: tax,

@@ -1,7 +1,7 @@
 // One batch of staged records, joined with the registry, turned into report lines, counts and
 // the batch's audit entry. Pure: the same rows give the same report bytes, which is what makes a
 // resumed job's report identical to an uninterrupted one.
-import type { AuditEntryInput } from '@dinhdanh/audit';
+import type { AuditBatchMember, AuditEntryInput } from '@dinhdanh/audit';
 import { csvField } from '@dinhdanh/db';
 import type { AdminUnits } from '@dinhdanh/registry';
 import type { Agency, Purpose } from '../agency/agency.schema.ts';
@@ -19,7 +19,6 @@ import {
   type MatchingFormat,
   type RecordStatus,
 } from './matching.schema.ts';
-import type { MatchedMember } from './matching-audit.ts';
 import { fieldColumns, registryValuesFromRow } from './matching-fields.ts';
 
 export interface MatchSettings {
@@ -29,6 +28,7 @@ export interface MatchSettings {
   format: MatchingFormat;
   fields: readonly ComparableField[];
   units: AdminUnits;
+  subjectKey: (idNumber: string) => string;
   now: Date;
 }
 
@@ -38,8 +38,8 @@ export interface MatchedBatch {
   records: number;
   firstLine: number;
   lastLine: number;
-  /** The people found, the members of the batch's one audit entry (ADR 0009). */
-  members: MatchedMember[];
+  /** The people found, as members of the batch's one audit entry (ADR 0009). */
+  members: AuditBatchMember[];
 }
 
 /** The report's CSV header: line, idNumber, status, detail, then per field its outcome and the registry's value. */
@@ -82,7 +82,7 @@ export function batchAuditEntry(
 export function matchBatch(rows: readonly Row[], settings: MatchSettings): MatchedBatch {
   const { fields, format } = settings;
   const counts = emptyCounts();
-  const members: MatchedMember[] = [];
+  const members: AuditBatchMember[] = [];
   // Registry values go back only for fields of the purpose's policy (all compared fields are),
   // and only under its legal basis or the person's consent.
   const policy = new Set<string>(settings.purpose.fields);
@@ -135,7 +135,7 @@ export function matchBatch(rows: readonly Row[], settings: MatchSettings): Match
       }
       status = row.r_date_of_death != null ? 'deceased' : mismatch ? 'mismatched' : 'matched';
       members.push({
-        idNumber,
+        subjectKey: settings.subjectKey(idNumber),
         ...(settings.purpose.legalBasis === null && row.consent_id != null
           ? { legalBasis: CONSENT_BASIS(String(row.consent_id)) }
           : {}),

@@ -244,7 +244,7 @@ export interface BatchWrite {
   records: number;
   leaseUntil: Date;
   /** The batch's audit entry and its members; none when nobody was found (or in the benchmark without audit). */
-  audit?: PreparedBatch | undefined;
+  audit: PreparedBatch | undefined;
 }
 
 /**

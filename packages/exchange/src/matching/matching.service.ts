@@ -1,6 +1,7 @@
 // Matching a staged job against the registry, the worker that runs jobs, and what agencies and
 // administrators read of them.
 import { randomBytes } from 'node:crypto';
+import { prepareAuditBatch } from '@dinhdanh/audit';
 import { AppError, isAppError } from '@dinhdanh/kernel';
 import { sql } from 'kysely';
 import { findAgencyRow } from '../agency/agency.repository.ts';
@@ -24,7 +25,7 @@ import {
 } from './matching.repository.ts';
 import type { MatchingJob, MatchingJobStatus, MatchingJobSummary } from './matching.schema.ts';
 import { type MatchingContext, type MatchingSettings, resolveSettings } from './matching.settings.ts';
-import { type BatchAuditor, inlineAuditor, workerAuditor } from './matching-audit.ts';
+import { subjectKeyer } from './matching-audit.ts';
 
 export interface MatchingProgress {
   jobId: string;
@@ -47,11 +48,6 @@ export interface RunOptions extends Partial<MatchingSettings> {
   auditEntries?: boolean;
   /** Benchmarks: where the time of each batch goes, added up over the job (milliseconds). */
   timings?: MatchingTimings;
-  /**
-   * Where batches' audit entries are prepared: in a worker thread while the next batch is
-   * compared (`auto`: when more than one batch remains), or always / never there.
-   */
-  auditWorker?: 'auto' | 'always' | 'never';
 }
 
 /** Where a job's time goes, per stage, summed over its batches (see docs/benchmarks.md). */
@@ -61,15 +57,11 @@ export interface MatchingTimings {
   fetchMs: number;
   /** Comparing records and rendering report lines, subject keys excluded. */
   compareMs: number;
-  /** HMAC subject keys of the people found (in the audit worker thread on a job of several batches). */
+  /** HMAC subject keys of the people found. */
   subjectKeyMs: number;
-  /** Building the batch's audit entry: member records, their Merkle tree, the canonical text (ditto). */
+  /** Building the batch's audit entry: member records, their Merkle tree, the canonical text. */
   auditPrepareMs: number;
-  /**
-   * From the end of the batch's comparison to its commit: its audit entry prepared, then its one
-   * statement (report, audit entry and members, checkpoint). It overlaps the next batch's fetch
-   * and compare.
-   */
+  /** The batch's statement (report, audit entry and members, checkpoint) until committed; it overlaps the next batch's fetch and compare. */
   writeMs: number;
   /** How long the next batch waited for that write. */
   writeWaitMs: number;
@@ -167,6 +159,7 @@ export async function runMatchingJob(
   }
   const fields = job.fields as ComparableField[];
   const timings = options.timings;
+  const keyer = options.auditEntries === false ? () => '' : subjectKeyer(ctx.subjectSecret);
   const match = {
     jobId: job.job_id,
     agency,
@@ -174,21 +167,20 @@ export async function runMatchingJob(
     format: job.format,
     fields,
     units: ctx.registry.units,
+    // Without audit entries (benchmarks only) no subject key is needed.
+    subjectKey: timings
+      ? (idNumber: string) => {
+          const started = performance.now();
+          const key = keyer(idNumber);
+          timings.subjectKeyMs += performance.now() - started;
+          return key;
+        }
+      : keyer,
   };
   let checkpoint = Number(job.checkpoint_line);
   let batchNo = Number(job.batches_done);
   let done = Number(job.records_done);
   const total = Number(job.records_total);
-  const inWorker =
-    options.auditWorker === 'always' ||
-    ((options.auditWorker ?? 'auto') === 'auto' && total - done > settings.batchSize);
-  // Without audit entries (benchmarks only) nothing is prepared.
-  const auditor: BatchAuditor | undefined =
-    options.auditEntries === false
-      ? undefined
-      : inWorker
-        ? workerAuditor(ctx.subjectSecret)
-        : inlineAuditor(ctx.subjectSecret);
   let writing: Promise<void> = Promise.resolve();
   const heartbeat = setInterval(
     () =>
@@ -215,26 +207,22 @@ export async function runMatchingJob(
         if (options.signal?.aborted) throw new Stopped();
         const now = ctx.clock.now();
         let started = timings ? performance.now() : 0;
+        const keyMsBefore = timings?.subjectKeyMs ?? 0;
         const batch = matchBatch(rows, { ...match, now });
         if (timings) {
           const at = performance.now();
-          timings.compareMs += at - started;
+          timings.compareMs += at - started - (timings.subjectKeyMs - keyMsBefore);
           started = at;
         }
-        const compared = started;
-        // Prepared while the previous batch is written (and, in a worker, while the next is compared).
         const audit =
-          auditor && batch.members.length > 0
-            ? auditor.prepare(batchAuditEntry({ ...match, now }), batch.members).then((prepared) => {
-                if (timings) {
-                  timings.subjectKeyMs += prepared.keyMs;
-                  timings.auditPrepareMs += prepared.prepareMs;
-                }
-                return prepared.batch;
-              })
-            : Promise.resolve(undefined);
-        audit.catch(() => {});
-        if (timings) started = performance.now();
+          options.auditEntries === false || batch.members.length === 0
+            ? undefined
+            : prepareAuditBatch(batchAuditEntry({ ...match, now }), batch.members);
+        if (timings) {
+          const at = performance.now();
+          timings.auditPrepareMs += at - started;
+          started = at;
+        }
         await writing;
         if (timings) {
           timings.writeWaitMs += performance.now() - started;
@@ -251,11 +239,12 @@ export async function runMatchingJob(
           counts: batch.counts,
           records: batch.records,
           leaseUntil: leaseUntil(),
+          audit,
         };
         const thisBatch = batchNo;
-        writing = audit.then(async (prepared) => {
-          const written = await writeBatch(ctx.db, { ...write, audit: prepared });
-          if (timings) timings.writeMs += performance.now() - compared;
+        const writeStarted = timings ? performance.now() : 0;
+        writing = writeBatch(ctx.db, write).then(async (written) => {
+          if (timings) timings.writeMs += performance.now() - writeStarted;
           if (!written) throw new AppError('ERR_CONFLICT', 'the job was taken over by another worker');
           done += batch.records;
           options.onProgress?.({ jobId: job.job_id, recordsDone: done, recordsTotal: total });
@@ -278,7 +267,6 @@ export async function runMatchingJob(
     throw error;
   } finally {
     clearInterval(heartbeat);
-    await auditor?.close();
   }
   await markDone(ctx.db, job.job_no, owner, ctx.clock.now(), settings.retentionMs);
   return jobFromRow((await findJobRow(ctx.db, job.job_id))!);
