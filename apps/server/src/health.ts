@@ -1,5 +1,5 @@
 import { type Database, ping } from '@dinhdanh/db';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 
 /** One dependency's state as the readiness probe reports it. */
@@ -28,7 +28,7 @@ const withinLimit = (check: Promise<boolean>) =>
  */
 export function registerHealthRoutes(app: FastifyInstance, checks: HealthChecks): void {
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  const ready = async (_request: unknown, reply: import('fastify').FastifyReply) => {
+  const ready = async (_request: unknown, reply: FastifyReply) => {
     const states: Record<string, CheckState> = {
       database: (await withinLimit(ping(checks.database))) ? 'ok' : 'unavailable',
     };
